@@ -1,0 +1,439 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Lisoloo.Sdk.Http;
+using Lisoloo.Sdk.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Lisoloo.Sdk;
+
+/// <summary>
+/// The typed client for the Lisoloo v1 API: one async method per endpoint. Immutable and thread-safe: create one
+/// per key and share it (or get it from DI with <c>services.AddLisoloo(...)</c>).
+/// </summary>
+/// <remarks>
+/// Every POST and DELETE carries an <c>Idempotency-Key</c>, generated once per call and reused on every retry, so a
+/// retried send is never billed or sent twice. Failures surface as <see cref="LisolooApiException"/>. Members are
+/// virtual and a protected constructor exists, so tests can mock the client.
+/// </remarks>
+public class LisolooClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _httpClient = null!;
+    private readonly bool _ownsHttpClient;
+    private readonly string _apiKey = null!;
+    private readonly Uri _apiRoot = null!;
+    private readonly string _userAgent = null!;
+    private readonly ILogger _logger = NullLogger.Instance;
+
+    /// <summary>Initializes a new instance of the <see cref="LisolooClient"/> class for mocking.</summary>
+    protected LisolooClient()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="LisolooClient"/> class against the hosted API, with default settings.</summary>
+    /// <param name="apiKey">The key, <c>sk_test_…</c> or <c>sk_live_…</c>.</param>
+    /// <exception cref="ArgumentException">The key is missing or malformed.</exception>
+    public LisolooClient(string apiKey)
+        : this(new LisolooClientOptions { ApiKey = apiKey })
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="LisolooClient"/> class that owns its connection pool (dispose it when done)
+    /// and runs requests through the SDK's resilience handler, unless <see cref="LisolooResilienceOptions.Enabled"/> is off.
+    /// </summary>
+    /// <param name="options">The settings; copied, so later changes do not affect the client.</param>
+    /// <param name="logger">Where requests are logged (never the key); nowhere when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The settings are invalid.</exception>
+    public LisolooClient(LisolooClientOptions options, ILogger<LisolooClient>? logger = null)
+        : this(Validated(options), LisolooHttp.CreateOwnedClient(options, (ILogger?)logger ?? NullLogger.Instance), logger, ownsHttpClient: true)
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="LisolooClient"/> class that sends through <paramref name="httpClient"/> as it is:
+    /// the caller owns it and its handlers (add a <see cref="LisolooResilienceHandler"/> for the SDK's retries).
+    /// </summary>
+    /// <param name="options">The settings; copied.</param>
+    /// <param name="httpClient">The HTTP client to send through; not disposed by this client.</param>
+    /// <param name="logger">Where requests are logged (never the key); nowhere when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The settings are invalid.</exception>
+    public LisolooClient(LisolooClientOptions options, HttpClient httpClient, ILogger<LisolooClient>? logger = null)
+        : this(Validated(options), httpClient, logger, ownsHttpClient: false)
+    {
+    }
+
+    private LisolooClient(LisolooClientOptions options, HttpClient httpClient, ILogger? logger, bool ownsHttpClient)
+    {
+        _httpClient = Guard.NotNull(httpClient);
+        _ownsHttpClient = ownsHttpClient;
+        _apiKey = options.ApiKey!;
+        _apiRoot = options.ApiRoot;
+        _userAgent = LisolooHttp.UserAgent(options.ApplicationId);
+        _logger = logger ?? NullLogger.Instance;
+        Environment = options.KeyEnvironment;
+    }
+
+    /// <summary>Gets the environment of the client's key (test or live).</summary>
+    public virtual LisolooEnvironment Environment { get; }
+
+    /// <summary>Sends a message now (<c>POST /send</c>, <c>sending_type: immediate</c>).</summary>
+    /// <param name="request">Recipients, text and options.</param>
+    /// <param name="cancellationToken">Cancels the call, including a retry wait.</param>
+    /// <returns>The accepted send (201).</returns>
+    /// <exception cref="LisolooApiException">The API refused the send, or it could not be reached.</exception>
+    public virtual Task<LisolooResponse<SendResult>> SendAsync(SendRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), request.IdempotencyKey ?? NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeSendResult, "send", cancellationToken);
+    }
+
+    /// <summary>Sends a message now to the given recipients.</summary>
+    /// <param name="to">Recipients in E.164 form.</param>
+    /// <param name="message">The text.</param>
+    /// <param name="senderId">The sender id, or <see langword="null"/> for the account's default.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The accepted send (201).</returns>
+    /// <exception cref="LisolooApiException">The API refused the send, or it could not be reached.</exception>
+    public virtual Task<LisolooResponse<SendResult>> SendAsync(IReadOnlyList<string> to, string message, string? senderId = null, CancellationToken cancellationToken = default)
+        => SendAsync(new SendRequest(to, message) { SenderId = senderId }, cancellationToken);
+
+    /// <summary>Schedules a message for one or more set dates (<c>POST /send</c>, <c>sending_type: scheduled</c>).</summary>
+    /// <param name="request">Recipients, text, dates and time zone.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The accepted send (201, status <c>scheduled</c>).</returns>
+    /// <exception cref="LisolooApiException">The API refused the send, or it could not be reached.</exception>
+    public virtual Task<LisolooResponse<SendResult>> ScheduleAsync(ScheduleRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), request.IdempotencyKey ?? NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeSendResult, "schedule", cancellationToken);
+    }
+
+    /// <summary>Starts a recurring send (<c>POST /send</c>, <c>sending_type: recurring</c>); every occurrence is billed now.</summary>
+    /// <param name="request">Recipients, text and recurrence.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The accepted send (201, status <c>scheduled</c>).</returns>
+    /// <exception cref="LisolooApiException">The API refused the send, or it could not be reached.</exception>
+    public virtual Task<LisolooResponse<SendResult>> RecurringAsync(RecurringRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), request.IdempotencyKey ?? NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeSendResult, "recurring", cancellationToken);
+    }
+
+    /// <summary>Gets a send's aggregate status and its per-recipient, per-occurrence rows (<c>GET /status/{message_id}</c>).</summary>
+    /// <param name="messageId">The message id returned by a send.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status.</returns>
+    /// <exception cref="LisolooApiException">Not found (1401), or the API could not be reached.</exception>
+    public virtual Task<LisolooResponse<MessageStatus>> GetStatusAsync(string messageId, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Get, "status/" + EscapeId(messageId), null, null, LisolooJsonContext.Default.ApiEnvelopeMessageStatus, "status", cancellationToken);
+
+    /// <summary>Gets the key's balance, reserved amount, unit price and currency (<c>GET /balance</c>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The balance.</returns>
+    /// <exception cref="LisolooApiException">The API refused the call, or it could not be reached.</exception>
+    public virtual Task<LisolooResponse<BalanceResult>> GetBalanceAsync(CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Get, "balance", null, null, LisolooJsonContext.Default.ApiEnvelopeBalanceResult, "balance", cancellationToken);
+
+    /// <summary>Turns a budget into an SMS count, or prices a would-be send exactly, without sending (<c>POST /calculate</c>).</summary>
+    /// <param name="request">The question: <see cref="CalculateRequest.ForBudget"/> or a <c>ForSend</c> overload.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="LisolooApiException">The API refused the question, or it could not be reached.</exception>
+    public virtual Task<LisolooResponse<CalculateResult>> CalculateAsync(CalculateRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return SendAsync(HttpMethod.Post, "calculate", Payloads.From(request), NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeCalculateResult, "calculate", cancellationToken);
+    }
+
+    /// <summary>Turns a budget into an SMS count (<c>POST /calculate</c>).</summary>
+    /// <param name="budget">The amount, in the account's currency.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="LisolooApiException">The API refused the question, or it could not be reached.</exception>
+    public virtual Task<LisolooResponse<CalculateResult>> CalculateAsync(decimal budget, CancellationToken cancellationToken = default)
+        => CalculateAsync(CalculateRequest.ForBudget(budget), cancellationToken);
+
+    /// <summary>
+    /// Gets the API's liveness and the readiness of its store and carrier routes (<c>GET /health</c>, no key needed).
+    /// An unhealthy answer (503 with a health body) is returned, not thrown.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The health report.</returns>
+    /// <exception cref="LisolooApiException">The API could not be reached or answered without a health body.</exception>
+    public virtual Task<LisolooResponse<HealthResult>> GetHealthAsync(CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Get, "health", null, null, LisolooJsonContext.Default.ApiEnvelopeHealthResult, "health", cancellationToken, acceptDataOnError: true);
+
+    /// <summary>Cancels what has not reached the carrier yet and refunds it (<c>DELETE /cancel/{message_id}</c>).</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new status and the refund.</returns>
+    /// <exception cref="LisolooApiException">Not found (1401), cannot cancel (1402), or the API could not be reached.</exception>
+    public virtual Task<LisolooResponse<MessageActionResult>> CancelAsync(string messageId, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Delete, "cancel/" + EscapeId(messageId), null, NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeMessageActionResult, "cancel", cancellationToken);
+
+    /// <summary>Pauses a scheduled or recurring send (<c>POST /pause/{message_id}</c>).</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new status.</returns>
+    /// <exception cref="LisolooApiException">Not found (1401), cannot pause (1403), or the API could not be reached.</exception>
+    public virtual Task<LisolooResponse<MessageActionResult>> PauseAsync(string messageId, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, "pause/" + EscapeId(messageId), null, NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeMessageActionResult, "pause", cancellationToken);
+
+    /// <summary>
+    /// Resumes a paused send (<c>POST /resume/{message_id}</c>). Occurrences whose time passed while paused are skipped and refunded.
+    /// </summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new status, the skipped occurrences and their refund.</returns>
+    /// <exception cref="LisolooApiException">Not found (1401), cannot resume (1404), or the API could not be reached.</exception>
+    public virtual Task<LisolooResponse<MessageActionResult>> ResumeAsync(string messageId, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, "resume/" + EscapeId(messageId), null, NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeMessageActionResult, "resume", cancellationToken);
+
+    /// <summary>Releases the connection pool when the client created it.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the connection pool when the client created it.</summary>
+    /// <param name="disposing"><see langword="true"/> when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing && _ownsHttpClient)
+        {
+            _httpClient.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"LisolooClient({_apiRoot}, key {ApiKeys.Redact(_apiKey)})";
+
+    private static LisolooClientOptions Validated(LisolooClientOptions options)
+    {
+        Guard.NotNull(options);
+        options.ThrowIfInvalid();
+        return options;
+    }
+
+    private static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");
+
+    private static string EscapeId(string messageId) => Uri.EscapeDataString(Guard.NotNullOrWhiteSpace(messageId));
+
+    private async Task<LisolooResponse<T>> SendAsync<T>(
+        HttpMethod method,
+        string path,
+        SendPayload? payload,
+        string? idempotencyKey,
+        JsonTypeInfo<ApiEnvelope<T>> typeInfo,
+        string operation,
+        CancellationToken cancellationToken,
+        bool acceptDataOnError = false)
+        where T : class
+    {
+        using var activity = LisolooDiagnostics.ActivitySource.StartActivity("Lisoloo " + operation, ActivityKind.Client);
+        activity?.SetTag("lisoloo.operation", operation);
+        var started = Stopwatch.GetTimestamp();
+
+        using var request = new HttpRequestMessage(method, new Uri(_apiRoot, path));
+        request.Headers.TryAddWithoutValidation("app-key", _apiKey);
+        request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        if (payload is not null)
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(payload, LisolooJsonContext.Default.SendPayload);
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = JsonContentType;
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException or TaskCanceledException or OperationCanceledException)
+        {
+            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Timeout, $"The Lisoloo {operation} call timed out before the API answered.", ex) { Attempts = RequestAttempts.Get(request) });
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.CircuitOpen, $"The Lisoloo {operation} call was not sent: the circuit is open after repeated failures.", ex) { Attempts = RequestAttempts.Get(request) });
+        }
+        catch (HttpRequestException ex)
+        {
+            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Network, $"The Lisoloo {operation} call failed on the network: {ex.Message}", ex) { Attempts = RequestAttempts.Get(request) });
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var headers = SnapshotHeaders(response);
+            var requestId = headers.TryGetValue("X-Request-Id", out var ids) && ids.Count > 0 ? ids[0] : null;
+            var attempts = RequestAttempts.Get(request);
+            byte[] body;
+            try
+            {
+#if NET5_0_OR_GREATER
+                body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+#else
+                body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+#endif
+            }
+            catch (HttpRequestException ex)
+            {
+                throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Network, $"The Lisoloo {operation} answer could not be read: {ex.Message}", ex) { Status = status, RequestId = requestId, Attempts = attempts });
+            }
+
+            activity?.SetTag("http.response.status_code", status);
+            if (response.IsSuccessStatusCode || acceptDataOnError)
+            {
+                var envelope = TryParse(body, typeInfo, out var parseError);
+                if (envelope is { Data: { } data })
+                {
+                    Log.RequestCompleted(_logger, operation, method.Method, request.RequestUri!.AbsolutePath, status, ElapsedMs(started), requestId ?? envelope.RequestId, ApiKeys.Redact(_apiKey));
+                    LisolooDiagnostics.Requests.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", "success"));
+                    LisolooDiagnostics.Duration.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>("operation", operation));
+                    return new LisolooResponse<T>(data, status, requestId ?? envelope.RequestId, headers);
+                }
+
+                if (response.IsSuccessStatusCode)
+                {
+                    var what = body.Length == 0 ? "an empty body" : "a body that is not the expected JSON envelope";
+                    throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.InvalidResponse, $"The Lisoloo {operation} call answered {status} with {what}.", parseError)
+                    {
+                        Status = status,
+                        RequestId = requestId,
+                        Attempts = attempts,
+                    });
+                }
+            }
+
+            throw Fail(operation, started, activity, CreateApiError(operation, status, body, headers, requestId, attempts));
+        }
+    }
+
+    private LisolooApiException CreateApiError(string operation, int status, byte[] body, IReadOnlyDictionary<string, IReadOnlyList<string>> headers, string? requestId, int attempts)
+    {
+        var error = TryParse(body, LisolooJsonContext.Default.ErrorEnvelope, out _);
+        var retryAfter = headers.TryGetValue("Retry-After", out var values) && values.Count > 0
+            && int.TryParse(values[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Max(0, seconds))
+            : (TimeSpan?)null;
+        var code = error?.ErrorCode;
+        var apiMessage = error?.Message;
+        var text = new System.Text.StringBuilder()
+            .Append("The Lisoloo ").Append(operation).Append(" call failed with HTTP ").Append(status.ToString(CultureInfo.InvariantCulture));
+        if (code is { } c)
+        {
+            text.Append(", error ").Append(c.ToString(CultureInfo.InvariantCulture));
+            if (LisolooErrorCodes.GetName(c) is { } name)
+            {
+                text.Append(" (").Append(name).Append(')');
+            }
+        }
+
+        if (!string.IsNullOrEmpty(apiMessage))
+        {
+            text.Append(": ").Append(apiMessage);
+        }
+        else if (error is null)
+        {
+            text.Append(body.Length == 0 ? " and an empty body" : " and a body that is not a Lisoloo error envelope");
+        }
+
+        if (error?.Errors is { Count: > 0 } fields)
+        {
+            text.Append(" [");
+            for (var i = 0; i < fields.Count && i < 5; i++)
+            {
+                text.Append(i == 0 ? string.Empty : "; ").Append(fields[i].Field).Append(": ").Append(fields[i].Message);
+            }
+
+            text.Append(fields.Count > 5 ? "; …]" : "]");
+        }
+
+        return new LisolooApiException(LisolooFailureKind.ApiError, text.Append('.').ToString())
+        {
+            Status = status,
+            ErrorCode = code,
+            ErrorMessage = apiMessage,
+            FieldErrors = error?.Errors is { } list ? list.ToArray() : [],
+            RequestId = requestId ?? error?.RequestId,
+            RetryAfter = retryAfter,
+            RequiredAmount = error?.Details?.RequiredAmount,
+            AvailableAmount = error?.Details?.AvailableAmount,
+            Attempts = attempts,
+        };
+    }
+
+    private LisolooApiException Fail(string operation, long started, Activity? activity, LisolooApiException exception)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, exception.Kind.ToString());
+        Log.RequestFailed(_logger, operation, exception.Kind, exception.Status, exception.ErrorCode, exception.RequestId, ApiKeys.Redact(_apiKey), exception.Kind == LisolooFailureKind.ApiError ? null : exception.InnerException);
+        LisolooDiagnostics.Requests.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", exception.Kind.ToString()));
+        LisolooDiagnostics.Duration.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>("operation", operation));
+        return exception;
+    }
+
+    private static TEnvelope? TryParse<TEnvelope>(byte[] body, JsonTypeInfo<TEnvelope> typeInfo, out Exception? error)
+        where TEnvelope : class
+    {
+        error = null;
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            error = ex;
+            return null;
+        }
+        catch (NotSupportedException ex)
+        {
+            error = ex;
+            return null;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> SnapshotHeaders(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in response.Headers)
+        {
+            headers[header.Key] = header.Value.ToArray();
+        }
+
+        foreach (var header in response.Content.Headers)
+        {
+            headers[header.Key] = header.Value.ToArray();
+        }
+
+        return headers;
+    }
+
+    private static long ElapsedMs(long started) => (long)ElapsedSeconds(started) * 1000;
+
+    private static double ElapsedSeconds(long started) => (Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency;
+}

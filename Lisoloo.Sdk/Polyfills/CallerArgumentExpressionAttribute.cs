@@ -1,0 +1,9 @@
+#if NETSTANDARD2_0
+namespace System.Runtime.CompilerServices;
+
+[AttributeUsage(AttributeTargets.Parameter)]
+internal sealed class CallerArgumentExpressionAttribute(string parameterName) : Attribute
+{
+    public string ParameterName { get; } = parameterName;
+}
+#endif
