@@ -63,5 +63,6 @@ public sealed record WebhookEventData
 
     /// <summary>Gets the fields this version of the SDK does not model, by their wire name.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }
