@@ -13,6 +13,7 @@ internal sealed class WebhookDeduplicationStore
     private readonly Queue<Entry> _processed = new();
     private readonly TimeProvider _timeProvider;
     private readonly IOptionsMonitor<LisolooWebhookOptions> _options;
+    private int _waiting;
 
     public WebhookDeduplicationStore(TimeProvider timeProvider, IOptionsMonitor<LisolooWebhookOptions> options)
     {
@@ -32,6 +33,9 @@ internal sealed class WebhookDeduplicationStore
             }
         }
     }
+
+    /// <summary>Gets the number of deliveries waiting for an in-flight delivery of the same id (for tests).</summary>
+    public int WaitingCount => Volatile.Read(ref _waiting);
 
     /// <summary>
     /// Claims an id for processing. Returns <see langword="null"/> when it was already processed within the window.
@@ -61,7 +65,15 @@ internal sealed class WebhookDeduplicationStore
                 inFlight = existing.Completion.Task;
             }
 
-            await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
         }
     }
 
