@@ -32,15 +32,12 @@ public static class PhoneNumbers
             return false;
         }
 
-        // '+' plus at most 15 digits: anything longer is invalid, so a fixed buffer suffices.
-        var buffer = new char[MaxDigits + 1];
+        // First pass: validate without allocating; most inputs are already canonical.
         int length = 0;
-        bool stripped = false;
         foreach (char c in input)
         {
             if (IsStripped(c))
             {
-                stripped = true;
                 continue;
             }
 
@@ -56,16 +53,31 @@ public static class PhoneNumbers
                 return false;
             }
 
-            buffer[length++] = c;
+            length++;
         }
 
-        int digits = length - 1;
-        if (digits < MinDigits)
+        if (length - 1 < MinDigits)
         {
             return false;
         }
 
-        e164 = stripped ? new string(buffer, 0, length) : input;
+        if (length == input.Length)
+        {
+            e164 = input;
+            return true;
+        }
+
+        var buffer = new char[length];
+        int n = 0;
+        foreach (char c in input)
+        {
+            if (!IsStripped(c))
+            {
+                buffer[n++] = c;
+            }
+        }
+
+        e164 = new string(buffer);
         return true;
     }
 
