@@ -25,7 +25,11 @@ fi
 command -v java >/dev/null || { echo "test.sh: java (17+) is required for WireMock" >&2; exit 1; }
 
 # --- build once, then test every project -------------------------------------------------------------
-dotnet build "$root/Lisoloo.sln" -c Release -nologo -clp:ErrorsOnly
+if ! dotnet build "$root/Lisoloo.sln" -c Release -nologo -clp:ErrorsOnly; then
+  echo "test.sh: the build failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 status=0
 dotnet test "$root/Lisoloo.sln" -c Release --no-build -nologo \
