@@ -1,0 +1,29 @@
+using Lisoloo.Sdk;
+
+namespace Lisoloo.Server.Api;
+
+/// <summary>One field at fault: <c>{"field": "to[3]", "error_code": 1103, "message": "..."}</c>.</summary>
+internal sealed record FieldError(string Field, int ErrorCode, string Message);
+
+/// <summary>An error answer of the contract's envelope. Codes come from <see cref="LisolooErrorCodes"/>, the catalogue shared with the SDK.</summary>
+internal sealed record ApiError(int Status, int ErrorCode, string Message, IReadOnlyList<FieldError>? Errors = null)
+{
+    /// <summary>Extra members of a <c>details</c> object (balance errors).</summary>
+    public IReadOnlyDictionary<string, object>? Details { get; init; }
+
+    /// <summary>Seconds for a <c>Retry-After</c> header.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    public static ApiError Validation(IReadOnlyList<FieldError> errors) =>
+        new(400, errors[0].ErrorCode, errors.Count == 1 ? errors[0].Message : $"{errors[0].Message} ({errors.Count} errors in all)", errors);
+
+    public static ApiError Field(string field, int code, string message) => Validation([new FieldError(field, code, message)]);
+
+    public static ApiError NotFound() => new(404, LisolooErrorCodes.MessageNotFound, "No message with this id.");
+}
+
+/// <summary>Thrown inside handlers to answer with an <see cref="ApiError"/>; mapped by the error middleware.</summary>
+internal sealed class ApiErrorException(ApiError error) : Exception(error.Message)
+{
+    public ApiError Error { get; } = error;
+}

@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Lisoloo.Sdk;
+
+namespace Lisoloo.Server.Api;
+
+/// <summary>Source-generated serialization of the SDK's wire records: both ends share one model, nothing reflects.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SendResult))]
+[JsonSerializable(typeof(MessageStatus))]
+[JsonSerializable(typeof(BalanceResult))]
+[JsonSerializable(typeof(CalculateResult))]
+[JsonSerializable(typeof(HealthResult))]
+[JsonSerializable(typeof(MessageActionResult))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
+internal sealed partial class ServerJsonContext : JsonSerializerContext;
+
+/// <summary>Writes the contract's envelopes.</summary>
+internal static class Envelope
+{
+    /// <summary><c>{"status_code": s, "data": {...}, "request_id": "..."}</c> as UTF-8 bytes.</summary>
+    public static byte[] Success<T>(int status, T data, JsonTypeInfo<T> typeInfo, string? requestId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("status_code"u8, status);
+            writer.WritePropertyName("data"u8);
+            JsonSerializer.Serialize(writer, data, typeInfo);
+            if (requestId is not null)
+            {
+                writer.WriteString("request_id"u8, requestId);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The error envelope, with <c>errors</c> and <c>details</c> where present.</summary>
+    public static byte[] Error(ApiError error, string? requestId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("status_code"u8, error.Status);
+            writer.WriteNumber("error_code"u8, error.ErrorCode);
+            writer.WriteString("message"u8, error.Message);
+            if (error.Errors is { Count: > 0 } errors)
+            {
+                writer.WriteStartArray("errors"u8);
+                foreach (var e in errors)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("field"u8, e.Field);
+                    writer.WriteNumber("error_code"u8, e.ErrorCode);
+                    writer.WriteString("message"u8, e.Message);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            if (error.Details is { Count: > 0 } details)
+            {
+                writer.WriteStartObject("details"u8);
+                foreach (var (name, value) in details)
+                {
+                    switch (value)
+                    {
+                        case decimal d: writer.WriteNumber(name, d); break;
+                        case long l: writer.WriteNumber(name, l); break;
+                        case int i: writer.WriteNumber(name, i); break;
+                        default: writer.WriteString(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            if (requestId is not null)
+            {
+                writer.WriteString("request_id"u8, requestId);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>Exact money: integer micros in the store, <see cref="decimal"/> at the edge.</summary>
+internal static class Money
+{
+    public const long MicrosPerUnit = 1_000_000;
+
+    public static decimal ToDecimal(long micros) => (micros / (decimal)MicrosPerUnit) / 1.000000000000m * 1.000000000000m is var d ? Normalize(d) : 0m;
+
+    /// <summary>Micros for a decimal amount; <see langword="false"/> when it has more than six decimals or is out of range.</summary>
+    public static bool TryToMicros(decimal amount, out long micros)
+    {
+        micros = 0;
+        var scaled = amount * MicrosPerUnit;
+        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue / 4 || scaled < long.MinValue / 4)
+        {
+            return false;
+        }
+
+        micros = (long)scaled;
+        return true;
+    }
+
+    private static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+}

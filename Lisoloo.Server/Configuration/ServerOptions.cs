@@ -1,0 +1,104 @@
+namespace Lisoloo.Server.Configuration;
+
+/// <summary>Root of the server's configuration, bound from the <c>Lisoloo</c> section (env: <c>Lisoloo__…</c>).</summary>
+internal sealed class ServerOptions
+{
+    public const string Section = "Lisoloo";
+
+    public StoreOptions Store { get; set; } = new();
+
+    public SandboxOptions Sandbox { get; set; } = new();
+
+    public WebhookOptions Webhooks { get; set; } = new();
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+
+    public WorkerOptions Workers { get; set; } = new();
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+
+    /// <summary>Base64 of 32 bytes used to encrypt webhook secrets and passwords at rest; generated into the data folder when absent.</summary>
+    public string? MasterKey { get; set; }
+}
+
+internal sealed class StoreOptions
+{
+    /// <summary><c>sqlite</c> (default). <c>postgres</c> arrives with the scale-out work.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Connection string; default <c>Data Source={DataDirectory}/lisoloo.db</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Folder for the database and the generated master key; default <c>./data</c>.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Most requests committed in one group-commit transaction.</summary>
+    public int MaxBatch { get; set; } = 512;
+}
+
+internal sealed class SandboxOptions
+{
+    /// <summary>Delay before an ordinary sandbox number is delivered.</summary>
+    public TimeSpan DeliveryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Delay for +99900000005 (delivered late).</summary>
+    public TimeSpan SlowDeliveryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Delay before the failure receipts (undelivered, expired, rejected).</summary>
+    public TimeSpan FailureDelay { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+internal sealed class WebhookOptions
+{
+    /// <summary>Delays before attempts 2, 3 and 4 (4 attempts in all); jitter of ±20 % is applied.</summary>
+    public TimeSpan[] RetryDelays { get; set; } = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(8)];
+
+    /// <summary>Timeout of one delivery attempt.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Allow callback and webhook URLs on loopback/private addresses for live keys (development only).</summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>Deliveries in flight at once.</summary>
+    public int Concurrency { get; set; } = 32;
+}
+
+internal sealed class RateLimitOptions
+{
+    public int SendPerMinute { get; set; } = 60;
+
+    public int StatusPerMinute { get; set; } = 120;
+
+    public int BalancePerMinute { get; set; } = 30;
+
+    public int CalculatePerMinute { get; set; } = 30;
+
+    /// <summary>Cancel, pause and resume share one budget.</summary>
+    public int ActionsPerMinute { get; set; } = 60;
+}
+
+internal sealed class WorkerOptions
+{
+    /// <summary>Longest idle wait of a worker between polls (they are also woken by hints).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Rows claimed per batch.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How long a claim holds before another worker may take the row.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+internal sealed class BootstrapOptions
+{
+    /// <summary>Create a sandbox merchant and print its test key when the store has no key.</summary>
+    public bool CreateSandboxKey { get; set; } = true;
+
+    public string Merchant { get; set; } = "sandbox";
+
+    public decimal Balance { get; set; } = 100m;
+
+    public decimal UnitPrice { get; set; } = 0.02m;
+
+    public string Currency { get; set; } = "USD";
+}

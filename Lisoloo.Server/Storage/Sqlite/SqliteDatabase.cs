@@ -1,0 +1,260 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Lisoloo.Server.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite file: schema, pooled read connections, and the single writer. Every write goes through
+/// <see cref="WriteAsync{T}"/>: a loop that takes every pending write, runs each inside its own savepoint of one
+/// transaction (group commit), commits once (WAL, <c>synchronous=FULL</c>: on disk before the commit returns), and
+/// only then completes the callers. A write that throws rolls back its own savepoint and fails alone.
+/// </summary>
+internal sealed class SqliteDatabase : IAsyncDisposable
+{
+    private readonly Channel<WriteOp> _writes = Channel.CreateBounded<WriteOp>(
+        new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly string _connectionString;
+    private readonly int _maxBatch;
+    private readonly ILogger _logger;
+    private readonly Task _writer;
+    private readonly SqliteConnection _writeConnection;
+
+    public SqliteDatabase(string connectionString, int maxBatch, ILogger logger)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
+        if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource))
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        _connectionString = builder.ToString();
+        _maxBatch = Math.Max(1, maxBatch);
+        _logger = logger;
+        _writeConnection = new SqliteConnection(_connectionString);
+        _writeConnection.Open();
+        Exec(_writeConnection, "PRAGMA journal_mode=WAL;");
+        Exec(_writeConnection, "PRAGMA synchronous=FULL;");
+        Exec(_writeConnection, "PRAGMA busy_timeout=5000;");
+        InitializeSchema();
+        _writer = Task.Factory.StartNew(WriterLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Where the database lives (for logs and health).</summary>
+    public string DataSource => _writeConnection.DataSource;
+
+    /// <summary>Counts transactions and the writes they carried (for metrics and the benchmark notes).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Writes committed so far.</summary>
+    public long Writes => Interlocked.Read(ref _writesDone);
+
+    /// <summary>Writes waiting for the writer.</summary>
+    public int QueueDepth => _writes.Reader.Count;
+
+    private long _commits;
+    private long _writesDone;
+
+    /// <summary>Runs <paramref name="work"/> on the writer connection inside a savepoint; completes after the commit.</summary>
+    public async Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default)
+    {
+        var op = new WriteOp<T>(work);
+        await _writes.Writer.WriteAsync(op, cancellationToken).ConfigureAwait(false);
+        return await op.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a read on a pooled connection (WAL readers never block the writer).</summary>
+    public T Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return read(connection);
+    }
+
+    /// <summary>True when a trivial read succeeds.</summary>
+    public bool Ping()
+    {
+        try
+        {
+            return Read(c =>
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "SELECT 1";
+                return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+            });
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    private void InitializeSchema()
+    {
+        using var stream = typeof(SqliteDatabase).Assembly.GetManifestResourceStream("Lisoloo.Server.sqlite-schema.sql")
+            ?? throw new InvalidOperationException("The SQLite schema resource is missing.");
+        using var reader = new StreamReader(stream);
+        var sql = reader.ReadToEnd();
+        using var tx = _writeConnection.BeginTransaction();
+        using (var cmd = _writeConnection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+            cmd.CommandText = "SELECT COUNT(*) FROM schema_info";
+            if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                cmd.CommandText = "INSERT INTO schema_info(version) VALUES (1)";
+                cmd.ExecuteNonQuery();
+            }
+        }
+
+        tx.Commit();
+    }
+
+    private async Task WriterLoop()
+    {
+        var batch = new List<WriteOp>(_maxBatch);
+        var context = new WriteContext(_writeConnection);
+        var reader = _writes.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var op))
+            {
+                batch.Add(op);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            Exception? commitError = null;
+            try
+            {
+                using var tx = _writeConnection.BeginTransaction(deferred: false);
+                context.Transaction = tx;
+                foreach (var op in batch)
+                {
+                    context.Exec("SAVEPOINT w");
+                    try
+                    {
+                        op.Run(context);
+                        context.Exec("RELEASE w");
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        context.Exec("ROLLBACK TO w");
+                        context.Exec("RELEASE w");
+                        op.Fault(ex);
+                    }
+                }
+
+                tx.Commit();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                commitError = ex;
+                _logger.LogError(ex, "A group commit of {Count} writes failed", batch.Count);
+            }
+            finally
+            {
+                context.Transaction = null;
+            }
+
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _writesDone, batch.Count);
+            foreach (var op in batch)
+            {
+                if (commitError is null)
+                {
+                    op.Complete();
+                }
+                else
+                {
+                    op.Fault(commitError);
+                }
+            }
+        }
+    }
+
+    private static void Exec(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await _writeConnection.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearAllPools();
+    }
+
+    private abstract class WriteOp
+    {
+        public abstract void Run(WriteContext context);
+
+        public abstract void Complete();
+
+        public abstract void Fault(Exception error);
+    }
+
+    private sealed class WriteOp<T>(Func<WriteContext, T> work) : WriteOp
+    {
+        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private bool _faulted;
+
+        public Task<T> Task => _tcs.Task;
+
+        public override void Run(WriteContext context) => _result = work(context);
+
+        public override void Complete()
+        {
+            if (!_faulted)
+            {
+                _tcs.TrySetResult(_result!);
+            }
+        }
+
+        public override void Fault(Exception error)
+        {
+            _faulted = true;
+            _tcs.TrySetException(error);
+        }
+    }
+}
+
+/// <summary>The writer connection inside the current group transaction, with prepared commands cached by SQL text.</summary>
+internal sealed class WriteContext(SqliteConnection connection)
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteConnection Connection { get; } = connection;
+
+    public SqliteTransaction? Transaction { get; set; }
+
+    /// <summary>A cached command for <paramref name="sql"/> with its parameters cleared, bound to the current transaction.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var cmd))
+        {
+            cmd = Connection.CreateCommand();
+            cmd.CommandText = sql;
+            _commands[sql] = cmd;
+        }
+
+        cmd.Parameters.Clear();
+        cmd.Transaction = Transaction;
+        return cmd;
+    }
+
+    public int Exec(string sql) => Command(sql).ExecuteNonQuery();
+}

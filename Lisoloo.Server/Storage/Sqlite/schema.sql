@@ -1,0 +1,135 @@
+-- Lisoloo.Server SQLite schema, version 1. Times are unix milliseconds (UTC); money is integer micros (1e-6 of the currency unit).
+CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS merchants (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+
+-- One account per merchant and environment: the balance is a cache of the ledger, kept in the same transaction.
+CREATE TABLE IF NOT EXISTS accounts (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  environment TEXT NOT NULL CHECK (environment IN ('test','live')),
+  currency TEXT NOT NULL,
+  unit_price_micros INTEGER NOT NULL CHECK (unit_price_micros >= 0),
+  balance_micros INTEGER NOT NULL DEFAULT 0 CHECK (balance_micros >= 0),
+  reserved_micros INTEGER NOT NULL DEFAULT 0 CHECK (reserved_micros >= 0),
+  UNIQUE (merchant_id, environment)
+);
+
+CREATE TABLE IF NOT EXISTS ledger_entries (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  kind TEXT NOT NULL CHECK (kind IN ('topup','reserve','refund')),
+  amount_micros INTEGER NOT NULL CHECK (amount_micros >= 0),
+  send_id INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_ledger_account ON ledger_entries(account_id);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  key_hash BLOB NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  webhook_url TEXT,
+  webhook_user TEXT,
+  webhook_password_enc BLOB,
+  webhook_secret_enc BLOB NOT NULL,
+  webhook_events TEXT,
+  webhook_disabled_at INTEGER,
+  default_sender TEXT,
+  send_per_minute INTEGER,
+  status_per_minute INTEGER,
+  balance_per_minute INTEGER,
+  calculate_per_minute INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS sends (
+  id INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL UNIQUE,
+  key_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  sending_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  sender_id TEXT,
+  encoding TEXT NOT NULL,
+  segments INTEGER NOT NULL,
+  recipients TEXT NOT NULL,            -- normalised numbers, newline separated
+  total_recipients INTEGER NOT NULL,
+  occurrences INTEGER NOT NULL,
+  total_messages INTEGER NOT NULL,
+  unit_price_micros INTEGER NOT NULL,
+  total_cost_micros INTEGER NOT NULL,
+  refunded_micros INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL,
+  callback_url TEXT,
+  timezone TEXT,
+  schedule TEXT,                       -- the schedule as submitted (JSON), for display
+  state TEXT NOT NULL,                 -- active | paused | cancelled
+  created_at INTEGER NOT NULL,
+  first_send_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS occurrences (
+  id INTEGER PRIMARY KEY,
+  send_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  state TEXT NOT NULL,                 -- scheduled | paused | released | cancelled | skipped
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (send_id, seq)
+);
+CREATE INDEX IF NOT EXISTS ix_occurrences_due ON occurrences(due_at) WHERE state = 'scheduled';
+
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY,
+  send_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  recipient TEXT NOT NULL,
+  state TEXT NOT NULL,
+  error_code INTEGER,
+  error_message TEXT,
+  carrier TEXT,
+  carrier_ref TEXT,
+  due_at INTEGER NOT NULL,             -- when the next step for this row is due (hand-off, or the sandbox receipt)
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL,
+  timestamps TEXT NOT NULL             -- JSON object: state -> unix ms
+);
+CREATE INDEX IF NOT EXISTS ix_deliveries_send ON deliveries(send_id, seq);
+CREATE INDEX IF NOT EXISTS ix_deliveries_work ON deliveries(due_at) WHERE state IN ('pending','queued','processing','sent');
+
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  key_id INTEGER NOT NULL,
+  target_url TEXT NOT NULL,
+  type TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  state TEXT NOT NULL,                 -- pending | delivered | failed | disabled
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  last_status INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_events_due ON events(next_attempt_at) WHERE state = 'pending';
+
+CREATE TABLE IF NOT EXISTS idempotency (
+  key_id INTEGER NOT NULL,
+  idem_key TEXT NOT NULL,
+  request_hash BLOB NOT NULL,
+  status INTEGER NOT NULL,
+  response BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (key_id, idem_key)
+);
+CREATE INDEX IF NOT EXISTS ix_idempotency_created ON idempotency(created_at);
