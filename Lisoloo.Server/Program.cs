@@ -1,4 +1,2 @@
-// Lisoloo.Server is built under issue #3; until then this project only reserves its place in the solution.
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+// Lisoloo.Server: `serve` (the default) runs the v1 API; `keys …` and `balance …` are the operator commands.
+return await Lisoloo.Server.Cli.Commands.RunAsync(args).ConfigureAwait(false);

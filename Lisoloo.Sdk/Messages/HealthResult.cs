@@ -16,6 +16,7 @@ public sealed record HealthResult
     public IReadOnlyDictionary<string, HealthCheck>? Checks { get; init; }
 
     /// <summary>Gets a value indicating whether <see cref="Status"/> is <c>healthy</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsHealthy => string.Equals(Status, "healthy", StringComparison.OrdinalIgnoreCase);
 }
 

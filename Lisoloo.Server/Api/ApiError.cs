@@ -27,3 +27,21 @@ internal sealed class ApiErrorException(ApiError error) : Exception(error.Messag
 {
     public ApiError Error { get; } = error;
 }
+
+/// <summary>The server's errors of the catalogue that carry more than a code and a message.</summary>
+internal static class Errors
+{
+    public static ApiError InsufficientBalance(long requiredMicros, long availableMicros, string currency) =>
+        new(402, LisolooErrorCodes.InsufficientBalance,
+            $"Insufficient balance: this send costs {Money.ToDecimal(requiredMicros).ToString(System.Globalization.CultureInfo.InvariantCulture)} {currency}, the balance is {Money.ToDecimal(availableMicros).ToString(System.Globalization.CultureInfo.InvariantCulture)} {currency}.")
+        {
+            Details = new Dictionary<string, object>
+            {
+                ["required_amount"] = Money.ToDecimal(requiredMicros),
+                ["available_amount"] = Money.ToDecimal(availableMicros),
+                ["currency"] = currency,
+            },
+        };
+
+    public static ApiError Conflict(int code, string message) => new(409, code, message);
+}

@@ -22,11 +22,14 @@ internal sealed partial class ServerJsonContext : JsonSerializerContext;
 /// <summary>Writes the contract's envelopes.</summary>
 internal static class Envelope
 {
+    /// <summary>Relaxed escaping: <c>+</c> and non-ASCII text stay readable (bodies are JSON, never embedded in HTML).</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary><c>{"status_code": s, "data": {...}, "request_id": "..."}</c> as UTF-8 bytes.</summary>
     public static byte[] Success<T>(int status, T data, JsonTypeInfo<T> typeInfo, string? requestId)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("status_code"u8, status);
@@ -47,7 +50,7 @@ internal static class Envelope
     public static byte[] Error(ApiError error, string? requestId)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("status_code"u8, error.Status);
@@ -102,7 +105,7 @@ internal static class Money
 {
     public const long MicrosPerUnit = 1_000_000;
 
-    public static decimal ToDecimal(long micros) => (micros / (decimal)MicrosPerUnit) / 1.000000000000m * 1.000000000000m is var d ? Normalize(d) : 0m;
+    public static decimal ToDecimal(long micros) => Normalize(micros / (decimal)MicrosPerUnit);
 
     /// <summary>Micros for a decimal amount; <see langword="false"/> when it has more than six decimals or is out of range.</summary>
     public static bool TryToMicros(decimal amount, out long micros)

@@ -19,6 +19,9 @@ internal sealed class ServerOptions
 
     /// <summary>Base64 of 32 bytes used to encrypt webhook secrets and passwords at rest; generated into the data folder when absent.</summary>
     public string? MasterKey { get; set; }
+
+    /// <summary>The carrier of live keys (<c>smpp</c> once configured); none by default, so live sends wait with error 1502 on <c>/health</c>.</summary>
+    public string? LiveCarrier { get; set; }
 }
 
 internal sealed class StoreOptions
@@ -51,7 +54,10 @@ internal sealed class SandboxOptions
 internal sealed class WebhookOptions
 {
     /// <summary>Delays before attempts 2, 3 and 4 (4 attempts in all); jitter of ±20 % is applied.</summary>
-    public TimeSpan[] RetryDelays { get; set; } = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(8)];
+    public TimeSpan[]? RetryDelays { get; set; }
+
+    /// <summary>The delays in force: the configured ones, else 30 s, 2 min, 8 min (4 attempts in all).</summary>
+    public IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays is { Length: > 0 } d ? d : [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(8)];
 
     /// <summary>Timeout of one delivery attempt.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS accounts (
 CREATE TABLE IF NOT EXISTS ledger_entries (
   id INTEGER PRIMARY KEY,
   account_id INTEGER NOT NULL REFERENCES accounts(id),
-  kind TEXT NOT NULL CHECK (kind IN ('topup','reserve','refund')),
+  kind TEXT NOT NULL CHECK (kind IN ('topup','reserve','refund','spend')),
   amount_micros INTEGER NOT NULL CHECK (amount_micros >= 0),
   send_id INTEGER,
   created_at INTEGER NOT NULL
@@ -97,13 +97,15 @@ CREATE TABLE IF NOT EXISTS deliveries (
   error_message TEXT,
   carrier TEXT,
   carrier_ref TEXT,
-  due_at INTEGER NOT NULL,             -- when the next step for this row is due (hand-off, or the sandbox receipt)
+  receipt_state TEXT,                  -- a receipt the carrier announced at submit (sandbox), applied at due_at
+  due_at INTEGER NOT NULL,             -- when the next step for this row is due (hand-off, or an announced receipt)
   lease_until INTEGER NOT NULL DEFAULT 0,
   attempts INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL,
   timestamps TEXT NOT NULL             -- JSON object: state -> unix ms
 );
 CREATE INDEX IF NOT EXISTS ix_deliveries_send ON deliveries(send_id, seq);
+CREATE INDEX IF NOT EXISTS ix_deliveries_carrier_ref ON deliveries(carrier, carrier_ref) WHERE carrier_ref IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ix_deliveries_work ON deliveries(due_at) WHERE state IN ('pending','queued','processing','sent');
 
 CREATE TABLE IF NOT EXISTS events (

@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using Lisoloo.Sdk;
+using Lisoloo.Server.Auth;
+using Lisoloo.Server.Storage;
+using Lisoloo.Server.Storage.Sqlite;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Lisoloo.Server.Api;
+
+/// <summary>Request ids, the error middleware, body reading, authentication and rate-limit headers.</summary>
+internal static class HttpPlumbing
+{
+    /// <summary>Largest request body accepted (a 1,000-recipient send is far below it).</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
+    private const string RequestIdItem = "lisoloo.request_id";
+
+    /// <summary>The request id of this request (also in the <c>X-Request-Id</c> header).</summary>
+    public static string RequestId(this HttpContext context) => context.Items[RequestIdItem] as string ?? string.Empty;
+
+    /// <summary>Assigns the request id and turns every failure into the contract's error envelope: 4xx for the caller's mistakes, 500 (1501) for ours, never a stack trace.</summary>
+    public static IApplicationBuilder UseLisolooErrors(this IApplicationBuilder app) => app.Use(async (HttpContext context, RequestDelegate next) =>
+    {
+        var requestId = "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        context.Items[RequestIdItem] = requestId;
+        context.Response.Headers["X-Request-Id"] = requestId;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (ApiErrorException ex) when (!context.Response.HasStarted)
+        {
+            await WriteErrorAsync(context, ex.Error).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            await WriteErrorAsync(context, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge()
+                : new ApiError(400, LisolooErrorCodes.MalformedJson, "The request could not be read: " + ex.Message)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lisoloo.Server.Api")
+                .LogError(ex, "Unhandled error for {Method} {Path} ({RequestId})", context.Request.Method, context.Request.Path.Value, requestId);
+            await WriteErrorAsync(context, new ApiError(500, LisolooErrorCodes.InternalError, "Internal error. Quote the request id to support.")).ConfigureAwait(false);
+        }
+    });
+
+    public static ApiError TooLarge() => new(413, LisolooErrorCodes.PayloadTooLarge, $"The request body is larger than {MaxBodyBytes / 1024} KiB.");
+
+    /// <summary>Writes an error envelope with its status and headers.</summary>
+    public static Task WriteErrorAsync(HttpContext context, ApiError error)
+    {
+        context.Response.StatusCode = error.Status;
+        if (error.RetryAfterSeconds is { } retry)
+        {
+            context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return WriteJsonAsync(context, error.Status, Envelope.Error(error, context.RequestId()));
+    }
+
+    /// <summary>Writes a JSON body.</summary>
+    public static Task WriteJsonAsync(HttpContext context, int status, byte[] body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>Reads the whole body (at most <see cref="MaxBodyBytes"/>), refusing other media types than JSON.</summary>
+    public static async Task<byte[]> ReadJsonBodyAsync(HttpContext context)
+    {
+        var contentType = context.Request.ContentType;
+        if (!string.IsNullOrEmpty(contentType) && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiErrorException(new ApiError(415, LisolooErrorCodes.UnsupportedMediaType, "The request body must be application/json."));
+        }
+
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            throw new ApiErrorException(TooLarge());
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        var buffer = new byte[context.Request.ContentLength is { } length and > 0 ? (int)length : 4096];
+        var total = 0;
+        while (true)
+        {
+            if (total == buffer.Length)
+            {
+                if (buffer.Length >= MaxBodyBytes + 1)
+                {
+                    throw new ApiErrorException(TooLarge());
+                }
+
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxBodyBytes + 1));
+            }
+
+            var read = await context.Request.Body.ReadAsync(buffer.AsMemory(total), context.RequestAborted).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+            if (total > MaxBodyBytes)
+            {
+                throw new ApiErrorException(TooLarge());
+            }
+        }
+
+        if (total == 0)
+        {
+            throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.MalformedJson, "The request body is empty; a JSON object is expected."));
+        }
+
+        return total == buffer.Length ? buffer : buffer.AsSpan(0, total).ToArray();
+    }
+
+    /// <summary>The caller's key from the <c>app-key</c> header (or <c>Authorization: Bearer</c>), looked up by hash on every request so revocation is immediate.</summary>
+    public static ApiKeyInfo Authenticate(HttpContext context, SqliteStore store)
+    {
+        string? key = context.Request.Headers["app-key"];
+        if (string.IsNullOrEmpty(key))
+        {
+            string? authorization = context.Request.Headers.Authorization;
+            if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                key = authorization[7..].Trim();
+            }
+        }
+
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.MissingApiKey, "The app-key header is missing."));
+        }
+
+        if (!KeyMaterial.IsWellFormed(key, out _))
+        {
+            throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.MalformedApiKey, "The app-key is malformed: keys look like sk_test_… or sk_live_…."));
+        }
+
+        return store.FindKey(KeyMaterial.Hash(key))
+            ?? throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.InvalidApiKey, "The app-key is unknown or revoked."));
+    }
+
+    /// <summary>Counts the request against the key's limit, sets <c>X-RateLimit-*</c>, and throws 429 (1301) with <c>Retry-After</c> when over.</summary>
+    public static void RateLimit(HttpContext context, RateLimiter limiter, ApiKeyInfo key, RateLimitedEndpoint endpoint, int limit)
+    {
+        var decision = limiter.Acquire(key.KeyId, endpoint, limit);
+        if (decision.Limit <= 0)
+        {
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = decision.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = decision.ResetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!decision.Allowed)
+        {
+            throw new ApiErrorException(new ApiError(429, LisolooErrorCodes.RateLimitExceeded,
+                $"Rate limit of {decision.Limit} requests per minute reached for this key; retry in {decision.ResetSeconds} s.")
+            {
+                RetryAfterSeconds = decision.ResetSeconds,
+            });
+        }
+    }
+
+    /// <summary>The <c>Idempotency-Key</c> header with the SHA-256 of what it protects; null when absent.</summary>
+    public static IdempotencyRequest? Idempotency(HttpContext context, ReadOnlySpan<byte> protectedBytes)
+    {
+        string? key = context.Request.Headers["Idempotency-Key"];
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (key.Length is 0 or > 255 || key.Any(c => c < 0x21 || c > 0x7e))
+        {
+            throw new ApiErrorException(ApiError.Field("Idempotency-Key", LisolooErrorCodes.InvalidIdempotencyKey,
+                "Idempotency-Key must be 1 to 255 visible ASCII characters."));
+        }
+
+        return new IdempotencyRequest(key, SHA256.HashData(protectedBytes));
+    }
+}

@@ -1,0 +1,94 @@
+using Lisoloo.Sdk;
+using Lisoloo.Sdk.Webhooks;
+using Lisoloo.Server.Api;
+using Lisoloo.Server.Storage;
+using Lisoloo.Server.Storage.Sqlite;
+
+namespace Lisoloo.Server.Auth;
+
+/// <summary>What an operator asks for when creating a key.</summary>
+internal sealed record KeyRequest(
+    string Merchant,
+    string Environment,
+    decimal Balance,
+    decimal UnitPrice,
+    string Currency,
+    string? WebhookUrl = null,
+    string? WebhookUser = null,
+    string? WebhookPassword = null,
+    string? WebhookEvents = null,
+    string? DefaultSender = null,
+    int? SendPerMinute = null);
+
+/// <summary>A created key: the cleartext key and webhook secret exist only in this object, shown once.</summary>
+internal sealed record IssuedKey(string ApiKey, long KeyId, string Merchant, string Environment, string WebhookSecret, string Prefix);
+
+/// <summary>Creates keys: validates the request, generates key and webhook secret, stores the hash and the encrypted secrets.</summary>
+internal sealed class KeyIssuer(SqliteStore store, SecretProtector secrets)
+{
+    /// <summary>Creates the key (and the merchant's account for the environment when missing).</summary>
+    /// <exception cref="ArgumentException">A value is out of range; the message says which.</exception>
+    public async Task<IssuedKey> CreateAsync(KeyRequest request, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(request.Merchant) || request.Merchant.Length > 100)
+        {
+            throw new ArgumentException("--merchant must be 1 to 100 characters.");
+        }
+
+        if (request.Environment is not ("test" or "live"))
+        {
+            throw new ArgumentException("--env must be test or live.");
+        }
+
+        if (request.Balance < 0 || !Money.TryToMicros(request.Balance, out var balance))
+        {
+            throw new ArgumentException("--balance must be a non-negative amount with at most 6 decimals.");
+        }
+
+        if (request.UnitPrice < 0 || !Money.TryToMicros(request.UnitPrice, out var unitPrice))
+        {
+            throw new ArgumentException("--unit-price must be a non-negative amount with at most 6 decimals.");
+        }
+
+        if (request.Currency.Length != 3 || !request.Currency.All(char.IsAsciiLetterUpper))
+        {
+            throw new ArgumentException("--currency must be an ISO 4217 code such as USD.");
+        }
+
+        if (request.WebhookUrl is not null && Sending.CallbackUrls.Validate(request.WebhookUrl, request.Environment == "live", allowPrivateTargets: false) is { } problem)
+        {
+            throw new ArgumentException("--webhook-url: " + problem);
+        }
+
+        if (request.WebhookEvents is not null)
+        {
+            foreach (var type in request.WebhookEvents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!new WebhookEventType(type).IsKnown)
+                {
+                    throw new ArgumentException($"--webhook-events: unknown event type '{type}' (known: {string.Join(", ", WebhookEventType.All)}).");
+                }
+            }
+        }
+
+        if (request.DefaultSender is not null && !SenderIds.IsValid(request.DefaultSender))
+        {
+            throw new ArgumentException("--sender-id is not a valid sender id.");
+        }
+
+        if ((request.WebhookUser is null) != (request.WebhookPassword is null))
+        {
+            throw new ArgumentException("--webhook-user and --webhook-password go together.");
+        }
+
+        var apiKey = KeyMaterial.Generate(request.Environment);
+        var webhookSecret = WebhookSecret.Generate();
+        var prefix = KeyMaterial.DisplayPrefix(apiKey);
+        var keyId = await store.CreateKeyAsync(new NewApiKey(
+            request.Merchant, request.Environment, KeyMaterial.Hash(apiKey), prefix, balance, unitPrice, request.Currency,
+            secrets.Protect(webhookSecret), request.WebhookUrl, request.WebhookUser,
+            request.WebhookPassword is null ? null : secrets.Protect(request.WebhookPassword),
+            request.WebhookEvents, request.DefaultSender, request.SendPerMinute), cancellationToken).ConfigureAwait(false);
+        return new IssuedKey(apiKey, keyId, request.Merchant, request.Environment, webhookSecret, prefix);
+    }
+}

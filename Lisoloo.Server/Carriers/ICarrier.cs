@@ -1,0 +1,38 @@
+using Lisoloo.Server.Storage;
+
+namespace Lisoloo.Server.Carriers;
+
+/// <summary>
+/// A route to handsets. The dispatcher hands it batches of claimed deliveries and stores what it answers; carriers
+/// that learn outcomes later report them as receipts. Implementations: <c>Sandbox</c> (deterministic, for test keys)
+/// and the SMPP bridge (live keys).
+/// </summary>
+internal interface ICarrier
+{
+    /// <summary>The name stored with each delivery (<c>sandbox</c>, <c>smpp</c>).</summary>
+    string Name { get; }
+
+    /// <summary>True when the route can take messages now (for <c>/health</c>).</summary>
+    bool IsReady { get; }
+
+    /// <summary>A human line on the route's state (for <c>/health</c>).</summary>
+    string Describe();
+
+    /// <summary>Submits a batch; one result per delivery, in any order.</summary>
+    Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken);
+}
+
+/// <summary>Which carrier serves which environment: test keys never reach a live route.</summary>
+internal sealed class CarrierRouter(IEnumerable<ICarrier> carriers, Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions> options)
+{
+    private readonly Dictionary<string, ICarrier> _byName = carriers.ToDictionary(c => c.Name, StringComparer.Ordinal);
+
+    /// <summary>Every registered carrier.</summary>
+    public IEnumerable<ICarrier> All => _byName.Values;
+
+    /// <summary>The carrier for an environment: the sandbox for <c>test</c>, the configured live route for <c>live</c> (null when none is configured).</summary>
+    public ICarrier? For(string environment) =>
+        environment == "test"
+            ? _byName.GetValueOrDefault("sandbox")
+            : _byName.GetValueOrDefault(options.Value.LiveCarrier ?? string.Empty);
+}

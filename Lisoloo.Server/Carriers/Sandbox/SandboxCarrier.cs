@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using Lisoloo.Sdk;
+using Lisoloo.Server.Configuration;
+using Lisoloo.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Lisoloo.Server.Carriers.Sandbox;
+
+/// <summary>
+/// The deterministic carrier of test keys (CONTRACT.md): the outcome is a pure function of the recipient, and the
+/// receipt is announced at submit with its due time, so it survives restarts through the deliveries table.
+/// <list type="table">
+/// <item><term>+99900000001</term><description>sent, then undelivered after <c>FailureDelay</c></description></item>
+/// <item><term>+99900000002</term><description>sent, then expired after <c>FailureDelay</c></description></item>
+/// <item><term>+99900000003</term><description>sent, then rejected after <c>FailureDelay</c></description></item>
+/// <item><term>+99900000004</term><description>failed at submit (refunded)</description></item>
+/// <item><term>+99900000005</term><description>sent, then delivered after <c>SlowDeliveryDelay</c></description></item>
+/// <item><term>anything else</term><description>sent, then delivered after <c>DeliveryDelay</c></description></item>
+/// </list>
+/// </summary>
+internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvider time) : ICarrier
+{
+    public string Name => "sandbox";
+
+    public bool IsReady => true;
+
+    public string Describe() => "Deterministic sandbox carrier for test keys.";
+
+    public Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+    {
+        var o = options.Value.Sandbox;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var results = new SubmitResult[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var d = batch[i];
+            var reference = "sbx_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+            results[i] = d.Recipient switch
+            {
+                "+99900000001" => Announce(d, reference, "undelivered", now + Ms(o.FailureDelay)),
+                "+99900000002" => Announce(d, reference, "expired", now + Ms(o.FailureDelay)),
+                "+99900000003" => Announce(d, reference, "rejected", now + Ms(o.FailureDelay)),
+                "+99900000004" => new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.DestinationNotCovered,
+                    "The sandbox carrier refused this number (+99900000004 always fails).", null, 0),
+                "+99900000005" => Announce(d, reference, "delivered", now + Ms(o.SlowDeliveryDelay)),
+                _ => Announce(d, reference, "delivered", now + Ms(o.DeliveryDelay)),
+            };
+        }
+
+        return Task.FromResult<IReadOnlyList<SubmitResult>>(results);
+    }
+
+    private static SubmitResult Announce(ClaimedDelivery d, string reference, string state, long at) =>
+        new(d.DeliveryId, true, reference, null, null, state, at);
+
+    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
+}

@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Lisoloo.Server.Api;
+using Lisoloo.Server.Auth;
+using Lisoloo.Server.Hosting;
+using Lisoloo.Server.Storage;
+using Lisoloo.Server.Storage.Sqlite;
+
+namespace Lisoloo.Server.Cli;
+
+/// <summary>
+/// The executable's verbs: <c>serve</c> (default) and the operator commands, each printing one JSON object on stdout
+/// (errors as <c>{"error": "..."}</c> on stderr with exit code 1).
+/// </summary>
+internal static class Commands
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Lisoloo reference server: the v1 SMS API on embedded SQLite, and its operator commands.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction((parse, ct) => ServerHost.RunAsync([.. parse.UnmatchedTokens], ct));
+
+        var serve = new Command("serve", "Run the HTTP server (the default). Extra arguments are ASP.NET Core configuration, e.g. --urls http://127.0.0.1:5080.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        serve.SetAction((parse, ct) => ServerHost.RunAsync([.. parse.UnmatchedTokens], ct));
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(KeysCommand());
+        root.Subcommands.Add(BalanceCommand());
+        return root.Parse(args).InvokeAsync();
+    }
+
+    private static Command KeysCommand()
+    {
+        var merchant = new Option<string>("--merchant") { Description = "Merchant name (created when new).", Required = true };
+        var env = new Option<string>("--env") { Description = "test or live.", Required = true };
+        var balance = new Option<decimal>("--balance") { Description = "Opening balance of a new account.", DefaultValueFactory = _ => 0m };
+        var unitPrice = new Option<decimal>("--unit-price") { Description = "Price of one SMS segment for a new account.", DefaultValueFactory = _ => 0.02m };
+        var currency = new Option<string>("--currency") { Description = "ISO 4217 currency of a new account.", DefaultValueFactory = _ => "USD" };
+        var webhookUrl = new Option<string?>("--webhook-url") { Description = "Where this key's events are POSTed." };
+        var webhookUser = new Option<string?>("--webhook-user") { Description = "HTTP Basic user for webhook deliveries." };
+        var webhookPassword = new Option<string?>("--webhook-password") { Description = "HTTP Basic password for webhook deliveries (stored encrypted)." };
+        var webhookEvents = new Option<string?>("--webhook-events") { Description = "Comma-separated event types to deliver (default: all)." };
+        var senderId = new Option<string?>("--sender-id") { Description = "Default sender id of this key's sends." };
+        var sendPerMinute = new Option<int?>("--send-per-minute") { Description = "This key's POST /send limit per minute." };
+        var create = new Command("create", "Create an API key; prints the key and its webhook secret once.")
+        {
+            merchant, env, balance, unitPrice, currency, webhookUrl, webhookUser, webhookPassword, webhookEvents, senderId, sendPerMinute,
+        };
+        create.SetAction((parse, ct) => WithStoreAsync(async (sp, store) =>
+        {
+            var issued = await sp.GetRequiredService<KeyIssuer>().CreateAsync(new KeyRequest(
+                parse.GetValue(merchant)!, parse.GetValue(env)!, parse.GetValue(balance), parse.GetValue(unitPrice), parse.GetValue(currency)!,
+                parse.GetValue(webhookUrl), parse.GetValue(webhookUser), parse.GetValue(webhookPassword), parse.GetValue(webhookEvents),
+                parse.GetValue(senderId), parse.GetValue(sendPerMinute)), ct).ConfigureAwait(false);
+            return Json(w =>
+            {
+                w.WriteString("api_key", issued.ApiKey);
+                w.WriteNumber("key_id", issued.KeyId);
+                w.WriteString("merchant", issued.Merchant);
+                w.WriteString("environment", issued.Environment);
+                w.WriteString("prefix", issued.Prefix);
+                w.WriteString("webhook_secret", issued.WebhookSecret);
+            });
+        }));
+
+        var list = new Command("list", "List keys (never secrets).");
+        list.SetAction((parse, ct) => WithStoreAsync((sp, store) =>
+        {
+            var keys = store.ListKeys();
+            return Task.FromResult(Json(w =>
+            {
+                w.WriteStartArray("keys");
+                foreach (var k in keys)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("key_id", k.KeyId);
+                    w.WriteString("merchant", k.Merchant);
+                    w.WriteString("environment", k.Environment);
+                    w.WriteString("prefix", k.Prefix);
+                    w.WriteString("created_at", Iso(k.CreatedAt));
+                    WriteOptional(w, "revoked_at", k.RevokedAt is { } r ? Iso(r) : null);
+                    WriteOptional(w, "webhook_url", k.WebhookUrl);
+                    WriteOptional(w, "webhook_events", k.WebhookEvents);
+                    WriteOptional(w, "webhook_disabled_at", k.WebhookDisabledAt is { } d ? Iso(d) : null);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }));
+        }));
+
+        var keyId = new Option<long>("--key-id") { Description = "The key's id (from keys list).", Required = true };
+        var revoke = new Command("revoke", "Revoke a key at once.") { keyId };
+        revoke.SetAction((parse, ct) => WithStoreAsync(async (sp, store) =>
+        {
+            var id = parse.GetValue(keyId);
+            if (!await store.RevokeKeyAsync(id, ct).ConfigureAwait(false))
+            {
+                throw new ArgumentException($"No active key with id {id}.");
+            }
+
+            return Json(w =>
+            {
+                w.WriteNumber("key_id", id);
+                w.WriteBoolean("revoked", true);
+            });
+        }));
+
+        return new Command("keys", "Create, list and revoke API keys.") { create, list, revoke };
+    }
+
+    private static Command BalanceCommand()
+    {
+        var merchant = new Option<string>("--merchant") { Description = "Merchant name.", Required = true };
+        var env = new Option<string>("--env") { Description = "test or live.", Required = true };
+        var show = new Command("show", "Show an account's balance.") { merchant, env };
+        show.SetAction((parse, ct) => WithStoreAsync((sp, store) =>
+        {
+            var b = store.GetBalance(parse.GetValue(merchant)!, parse.GetValue(env)!) ?? throw new ArgumentException("No such account.");
+            return Task.FromResult(BalanceJson(b));
+        }));
+
+        var amount = new Option<decimal>("--amount") { Description = "Amount to add.", Required = true };
+        var topup = new Command("topup", "Add credit (a ledger top-up).") { merchant, env, amount };
+        topup.SetAction((parse, ct) => WithStoreAsync(async (sp, store) =>
+        {
+            var value = parse.GetValue(amount);
+            if (value <= 0 || !Money.TryToMicros(value, out var micros))
+            {
+                throw new ArgumentException("--amount must be positive with at most 6 decimals.");
+            }
+
+            var b = await store.TopUpAsync(parse.GetValue(merchant)!, parse.GetValue(env)!, micros, ct).ConfigureAwait(false)
+                ?? throw new ArgumentException("No such account.");
+            return BalanceJson(b);
+        }));
+
+        return new Command("balance", "Show and top up balances.") { show, topup };
+    }
+
+    private static string BalanceJson(AccountBalance b) => Json(w =>
+    {
+        w.WriteString("merchant", b.Merchant);
+        w.WriteString("environment", b.Environment);
+        w.WriteNumber("balance", Money.ToDecimal(b.BalanceMicros));
+        w.WriteNumber("reserved", Money.ToDecimal(b.ReservedMicros));
+        w.WriteNumber("unit_price", Money.ToDecimal(b.UnitPriceMicros));
+        w.WriteString("currency", b.Currency);
+    });
+
+    private static async Task<int> WithStoreAsync(Func<IServiceProvider, SqliteStore, Task<string>> action)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Services.AddLisolooStore(builder.Configuration);
+        await using var app = builder.Build();
+        try
+        {
+            var json = await action(app.Services, app.Services.GetRequiredService<SqliteStore>()).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
+            return 0;
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync(Json(w => w.WriteString("error", ex.Message))).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

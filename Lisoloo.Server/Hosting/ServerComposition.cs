@@ -1,0 +1,76 @@
+using Lisoloo.Server.Api;
+using Lisoloo.Server.Auth;
+using Lisoloo.Server.Carriers;
+using Lisoloo.Server.Carriers.Sandbox;
+using Lisoloo.Server.Configuration;
+using Lisoloo.Server.Storage.Sqlite;
+using Lisoloo.Server.Webhooks;
+using Lisoloo.Server.Workers;
+using Microsoft.Extensions.Options;
+
+namespace Lisoloo.Server.Hosting;
+
+/// <summary>Registers the server's parts; <c>Program.cs</c> only composes these calls.</summary>
+internal static class ServerComposition
+{
+    /// <summary>Services for both the HTTP server and the operator commands.</summary>
+    public static IServiceCollection AddLisolooStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section)).Validate(o =>
+            o.Store.Provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase), "Lisoloo:Store:Provider must be 'sqlite' (PostgreSQL arrives with the scale-out work).");
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
+            var connectionString = o.Store.ConnectionString ?? $"Data Source={Path.Combine(o.Store.DataDirectory, "lisoloo.db")}";
+            return new SqliteDatabase(connectionString, o.Store.MaxBatch, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteDatabase>());
+        });
+        services.AddSingleton<SqliteStore>();
+        services.AddSingleton(sp => SecretProtector.FromOptions(sp.GetRequiredService<IOptions<ServerOptions>>()));
+        services.AddSingleton<KeyIssuer>();
+        return services;
+    }
+
+    /// <summary>The HTTP API, carriers and workers.</summary>
+    public static WebApplicationBuilder AddLisolooServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddLisolooStore(builder.Configuration);
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<WorkSignals>();
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<ICarrier, SandboxCarrier>();
+        services.AddSingleton<CarrierRouter>();
+        services.AddSingleton<SmsApi>();
+        services.AddHostedService<SchedulerWorker>();
+        services.AddHostedService<DispatchWorker>();
+        services.AddHostedService<ReceiptWorker>();
+        services.AddHostedService<WebhookWorker>();
+        services.AddHostedService<HousekeepingWorker>();
+        services.AddHttpClient(WebhookWorker.SandboxClient)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddHttpClient(WebhookWorker.LiveClient)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = WebhookWorker.ConnectPublicOnlyAsync,
+            });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = HttpPlumbing.MaxBodyBytes;
+        });
+        return builder;
+    }
+
+    /// <summary>The request pipeline and endpoints.</summary>
+    public static WebApplication UseLisolooServer(this WebApplication app)
+    {
+        app.UseLisolooErrors();
+        SmsApi.Map(app);
+        var store = app.Services.GetRequiredService<SqliteStore>();
+        app.Services.GetRequiredService<ServerMetrics>().ObserveQueues(store.PendingDeliveries, () => store.Database.QueueDepth);
+        return app;
+    }
+}

@@ -1,0 +1,54 @@
+using Lisoloo.Server.Auth;
+using Lisoloo.Server.Configuration;
+using Lisoloo.Server.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Lisoloo.Server.Hosting;
+
+/// <summary>Builds and runs the HTTP server; on an empty store, creates the sandbox merchant and prints its test key once.</summary>
+internal static class ServerHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddLisolooServer();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseLisolooServer();
+        return app;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        await using var app = Build(args);
+        await BootstrapAsync(app.Services, Console.Out, cancellationToken).ConfigureAwait(false);
+        await app.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Creates the sandbox key on first run (no key at all in the store) and prints it with its webhook secret.</summary>
+    public static async Task<IssuedKey?> BootstrapAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        var o = services.GetRequiredService<IOptions<ServerOptions>>().Value.Bootstrap;
+        var store = services.GetRequiredService<SqliteStore>();
+        if (!o.CreateSandboxKey || store.AnyKey())
+        {
+            return null;
+        }
+
+        var issued = await services.GetRequiredService<KeyIssuer>().CreateAsync(
+            new KeyRequest(o.Merchant, "test", o.Balance, o.UnitPrice, o.Currency), cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"""
+
+            ================================================================================
+             Lisoloo sandbox ready (store: {store.Database.DataSource})
+             merchant:        {issued.Merchant} (test, balance {o.Balance} {o.Currency}, {o.UnitPrice} per SMS)
+             test API key:    {issued.ApiKey}
+             webhook secret:  {issued.WebhookSecret}
+             Shown once: copy them now. More keys: dotnet run --project Lisoloo.Server -- keys create --help
+            ================================================================================
+
+            """).ConfigureAwait(false);
+        return issued;
+    }
+}

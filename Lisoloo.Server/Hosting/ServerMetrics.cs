@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using System.Reflection;
+
+namespace Lisoloo.Server.Hosting;
+
+/// <summary>The server's version, for <c>/health</c> and logs.</summary>
+internal static class ServerInfo
+{
+    public static string Version { get; } = typeof(ServerInfo).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+}
+
+/// <summary>Counters and gauges under the meter <c>Lisoloo.Server</c> (see docs/server.md).</summary>
+internal sealed class ServerMetrics : IDisposable
+{
+    public const string MeterName = "Lisoloo.Server";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _accepted;
+    private readonly Counter<long> _submitted;
+    private readonly Counter<long> _outcomes;
+    private readonly Counter<long> _webhookAttempts;
+    private readonly Histogram<double> _schedulerLag;
+
+    public ServerMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName, ServerInfo.Version);
+        _accepted = _meter.CreateCounter<long>("lisoloo.sms.accepted", "{sms}", "SMS billed by accepted sends.");
+        _submitted = _meter.CreateCounter<long>("lisoloo.sms.submitted", "{sms}", "Deliveries handed to a carrier, by result.");
+        _outcomes = _meter.CreateCounter<long>("lisoloo.sms.outcomes", "{sms}", "Deliveries reaching a terminal state, by state.");
+        _webhookAttempts = _meter.CreateCounter<long>("lisoloo.webhooks.attempts", "{attempt}", "Webhook delivery attempts, by outcome.");
+        _schedulerLag = _meter.CreateHistogram<double>("lisoloo.scheduler.lag", "s", "How late occurrences were released after their time.");
+    }
+
+    /// <summary>Registers gauges read on demand.</summary>
+    public void ObserveQueues(Func<long> pendingDeliveries, Func<int> writeQueue)
+    {
+        _meter.CreateObservableGauge("lisoloo.deliveries.waiting", pendingDeliveries, "{delivery}", "Deliveries waiting for hand-off.");
+        _meter.CreateObservableGauge("lisoloo.store.write_queue", writeQueue, "{write}", "Writes waiting for the SQLite writer.");
+    }
+
+    public void Accepted(string sendingType, long messages) => _accepted.Add(messages, new KeyValuePair<string, object?>("sending_type", sendingType));
+
+    public void Submitted(string carrier, bool accepted, int count) => _submitted.Add(count,
+        new KeyValuePair<string, object?>("carrier", carrier), new KeyValuePair<string, object?>("result", accepted ? "sent" : "failed"));
+
+    public void Outcome(string state, int count) => _outcomes.Add(count, new KeyValuePair<string, object?>("state", state));
+
+    public void WebhookAttempt(string outcome) => _webhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void SchedulerLag(TimeSpan lag) => _schedulerLag.Record(lag.TotalSeconds);
+
+    public void Dispose() => _meter.Dispose();
+}

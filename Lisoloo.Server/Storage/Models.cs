@@ -1,0 +1,143 @@
+namespace Lisoloo.Server.Storage;
+
+/// <summary>An API key as the request pipeline needs it (never the cleartext, never the secrets).</summary>
+internal sealed record ApiKeyInfo(
+    long KeyId,
+    long AccountId,
+    string Merchant,
+    string Environment,
+    string Prefix,
+    string Currency,
+    long UnitPriceMicros,
+    string? DefaultSender,
+    string? WebhookUrl,
+    string? WebhookEvents,
+    bool WebhookDisabled,
+    int? SendPerMinute,
+    int? StatusPerMinute,
+    int? BalancePerMinute,
+    int? CalculatePerMinute)
+{
+    public bool IsLive => Environment == "live";
+}
+
+/// <summary>An operator's view of a key (for <c>keys list</c>): no hash, no secrets.</summary>
+internal sealed record ApiKeyListing(
+    long KeyId,
+    string Merchant,
+    string Environment,
+    string Prefix,
+    long CreatedAt,
+    long? RevokedAt,
+    string? WebhookUrl,
+    string? WebhookEvents,
+    long? WebhookDisabledAt);
+
+/// <summary>What <c>keys create</c> stores.</summary>
+internal sealed record NewApiKey(
+    string Merchant,
+    string Environment,
+    byte[] KeyHash,
+    string Prefix,
+    long BalanceMicros,
+    long UnitPriceMicros,
+    string Currency,
+    byte[] WebhookSecretEncrypted,
+    string? WebhookUrl,
+    string? WebhookUser,
+    byte[]? WebhookPasswordEncrypted,
+    string? WebhookEvents,
+    string? DefaultSender,
+    int? SendPerMinute);
+
+/// <summary>An account's money, in micros.</summary>
+internal sealed record AccountBalance(long AccountId, string Merchant, string Environment, long BalanceMicros, long ReservedMicros, long UnitPriceMicros, string Currency);
+
+/// <summary>A validated, priced send ready to be stored in one write.</summary>
+internal sealed record NewSend(
+    string MessageId,
+    string SendingType,
+    string Body,
+    string? SenderId,
+    string Encoding,
+    int Segments,
+    IReadOnlyList<string> Recipients,
+    IReadOnlyList<long> OccurrencesAt,
+    long CostMicros,
+    string? CallbackUrl,
+    string? TimeZone,
+    string? ScheduleJson,
+    int CancelWithinSeconds);
+
+/// <summary>The idempotency part of an accept: the caller's key and the hash of the raw body.</summary>
+internal sealed record IdempotencyRequest(string Key, byte[] RequestHash);
+
+/// <summary>The outcome of an accept: the stored response bytes (fresh or replayed).</summary>
+internal sealed record AcceptOutcome(int Status, byte[] Response, bool Replayed);
+
+/// <summary>A delivery claimed for hand-off to a carrier.</summary>
+internal sealed record ClaimedDelivery(long DeliveryId, long SendId, string MessageId, string Recipient, string Body, string? SenderId, string Encoding, int Segments, string Environment, long CostMicros, long AccountId);
+
+/// <summary>What a carrier said about one submitted delivery.</summary>
+/// <param name="DeliveryId">The delivery row.</param>
+/// <param name="Accepted">True when the carrier took the message (state <c>sent</c>).</param>
+/// <param name="CarrierRef">The carrier's message id.</param>
+/// <param name="ErrorCode">Why it was refused, when it was.</param>
+/// <param name="ErrorMessage">Human text for the refusal.</param>
+/// <param name="ReceiptState">A receipt the carrier announces now (sandbox) to apply at <paramref name="ReceiptAt"/>.</param>
+/// <param name="ReceiptAt">When the announced receipt is due (unix ms).</param>
+/// <param name="Retryable">A refusal that should be tried again later rather than failing the message.</param>
+internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? CarrierRef, int? ErrorCode, string? ErrorMessage, string? ReceiptState, long ReceiptAt, bool Retryable = false);
+
+/// <summary>A receipt from a carrier, matched by its message id.</summary>
+internal sealed record CarrierReceipt(string Carrier, string CarrierRef, string State, int? ErrorCode, string? ErrorMessage);
+
+/// <summary>An outbox event claimed for delivery.</summary>
+internal sealed record ClaimedEvent(long Id, string EventId, long KeyId, string TargetUrl, string Type, byte[] Payload, int Attempts, bool LiveKey, string? WebhookUser, byte[]? WebhookPasswordEncrypted, byte[] WebhookSecretEncrypted, bool FromKeyWebhook);
+
+/// <summary>How an event delivery attempt ended.</summary>
+internal enum EventAttemptOutcome
+{
+    /// <summary>2xx: done.</summary>
+    Delivered,
+
+    /// <summary>Try again at the given time.</summary>
+    Retry,
+
+    /// <summary>Out of attempts, or a permanent refusal.</summary>
+    Failed,
+
+    /// <summary>410 Gone: the key's webhook URL is disabled.</summary>
+    Gone,
+}
+
+/// <summary>The result of one event delivery attempt.</summary>
+internal sealed record EventAttempt(long Id, EventAttemptOutcome Outcome, int? HttpStatus, string? Error, long NextAttemptAt);
+
+/// <summary>A send as <c>GET /status</c> shows it.</summary>
+internal sealed record SendView(
+    long SendId,
+    string MessageId,
+    string SendingType,
+    string State,
+    string Encoding,
+    int Segments,
+    string? SenderId,
+    int TotalRecipients,
+    int TotalMessages,
+    long TotalCostMicros,
+    long RefundedMicros,
+    string Currency,
+    long CreatedAt,
+    IReadOnlyList<OccurrenceView> Occurrences,
+    IReadOnlyList<DeliveryView> Deliveries,
+    IReadOnlyList<string> Recipients);
+
+/// <summary>One occurrence of a send.</summary>
+internal sealed record OccurrenceView(int Seq, long DueAt, string State);
+
+/// <summary>One recipient of one occurrence.</summary>
+internal sealed record DeliveryView(int Seq, string Recipient, string State, int? ErrorCode, string? ErrorMessage, long UpdatedAt, string Timestamps);
+
+/// <summary>The answer of cancel, pause or resume.</summary>
+internal sealed record ActionOutcome(string Status, int RefundedMessages, long RefundedMicros, string Currency, int? SkippedOccurrences);

@@ -1,0 +1,583 @@
+using System.Globalization;
+using Lisoloo.Sdk;
+using Lisoloo.Server.Api;
+using Lisoloo.Server.Webhooks;
+using Microsoft.Data.Sqlite;
+
+namespace Lisoloo.Server.Storage.Sqlite;
+
+/// <summary>Status, message actions and the workers' claims and outcomes.</summary>
+internal sealed partial class SqliteStore
+{
+    /// <summary>Rows of <c>GET /status</c> beyond this many recipients × occurrences are summarised by counts only.</summary>
+    public const int MaxStatusRows = 10_000;
+
+    // ------------------------------------------------------------------ status
+
+    /// <summary>The send with this id in this account, or null (also for another account's message).</summary>
+    public SendView? GetSend(string messageId, long accountId) => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT id, message_id, sending_type, state, encoding, segments, sender_id, total_recipients, total_messages,
+                   total_cost_micros, refunded_micros, currency, created_at, recipients
+            FROM sends WHERE message_id=@m AND account_id=@a
+            """;
+        cmd.Parameters.AddWithValue("@m", messageId);
+        cmd.Parameters.AddWithValue("@a", accountId);
+        long sendId;
+        SendView view;
+        using (var r = cmd.ExecuteReader())
+        {
+            if (!r.Read())
+            {
+                return null;
+            }
+
+            sendId = r.GetInt64(0);
+            view = new SendView(sendId, r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableString(r, 6),
+                r.GetInt32(7), r.GetInt32(8), r.GetInt64(9), r.GetInt64(10), r.GetString(11), r.GetInt64(12), [], [], r.GetString(13).Split('\n'));
+        }
+
+        var occurrences = new List<OccurrenceView>();
+        cmd.Parameters.Clear();
+        cmd.CommandText = "SELECT seq, due_at, state FROM occurrences WHERE send_id=@s ORDER BY seq";
+        cmd.Parameters.AddWithValue("@s", sendId);
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                occurrences.Add(new OccurrenceView(r.GetInt32(0), r.GetInt64(1), r.GetString(2)));
+            }
+        }
+
+        var deliveries = new List<DeliveryView>();
+        cmd.CommandText = $"SELECT seq, recipient, state, error_code, error_message, updated_at, timestamps FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {MaxStatusRows}";
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                deliveries.Add(new DeliveryView(r.GetInt32(0), r.GetString(1), r.GetString(2), NullableInt(r, 3), NullableString(r, 4), r.GetInt64(5), r.GetString(6)));
+            }
+        }
+
+        return view with { Occurrences = occurrences, Deliveries = deliveries };
+    });
+
+    // ------------------------------------------------------------------ cancel, pause, resume
+
+    /// <summary>Cancels what has not reached the carrier (pending deliveries, scheduled or paused occurrences) and refunds it.</summary>
+    public Task<AcceptOutcome> CancelAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+        => RunActionAsync(keyId, idempotency, render, ctx => Cancel(ctx, messageId, accountId), cancellationToken);
+
+    private ActionOutcome Cancel(WriteContext ctx, string messageId, long accountId)
+    {
+        var now = Now;
+        var send = FindSendForAction(ctx, messageId, accountId) ?? throw new ApiErrorException(ApiError.NotFound());
+        var cmd = ctx.Command("UPDATE deliveries SET state='cancelled', updated_at=@now, lease_until=0, timestamps=json_set(timestamps,'$.cancelled',@now) WHERE send_id=@s AND state='pending'");
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@s", send.Id);
+        var deliveries = cmd.ExecuteNonQuery();
+        cmd = ctx.Command("UPDATE occurrences SET state='cancelled' WHERE send_id=@s AND state IN ('scheduled','paused')");
+        cmd.Parameters.AddWithValue("@s", send.Id);
+        var occurrences = cmd.ExecuteNonQuery();
+        if (deliveries == 0 && occurrences == 0)
+        {
+            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotCancel,
+                "Nothing of this message can be cancelled: it has reached the carrier, or it was already cancelled."));
+        }
+
+        var messages = ((long)deliveries + ((long)occurrences * send.Recipients)) * send.Segments;
+        var refund = messages * send.UnitPriceMicros;
+        Refund(ctx, send.AccountId, send.Id, refund, now);
+        SetSendState(ctx, send.Id, "cancelled");
+        return new ActionOutcome("cancelled", (int)messages, refund, send.Currency, null);
+    }
+
+    /// <summary>Pauses the scheduled occurrences of a scheduled or recurring send.</summary>
+    public Task<AcceptOutcome> PauseAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+        => RunActionAsync(keyId, idempotency, render, ctx => Pause(ctx, messageId, accountId), cancellationToken);
+
+    private ActionOutcome Pause(WriteContext ctx, string messageId, long accountId)
+    {
+        var send = FindSendForAction(ctx, messageId, accountId) ?? throw new ApiErrorException(ApiError.NotFound());
+        if (send.Type == "immediate" || send.State != "active")
+        {
+            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause,
+                send.Type == "immediate" ? "Only scheduled and recurring sends can be paused." : $"A {send.State} send cannot be paused."));
+        }
+
+        var cmd = ctx.Command("UPDATE occurrences SET state='paused' WHERE send_id=@s AND state='scheduled'");
+        cmd.Parameters.AddWithValue("@s", send.Id);
+        if (cmd.ExecuteNonQuery() == 0)
+        {
+            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause, "This send has no occurrence left to pause."));
+        }
+
+        SetSendState(ctx, send.Id, "paused");
+        return new ActionOutcome("paused", 0, 0, send.Currency, null);
+    }
+
+    /// <summary>Resumes a paused send; occurrences whose time passed while paused are skipped and refunded.</summary>
+    public Task<AcceptOutcome> ResumeAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+        => RunActionAsync(keyId, idempotency, render, ctx => Resume(ctx, messageId, accountId), cancellationToken);
+
+    private ActionOutcome Resume(WriteContext ctx, string messageId, long accountId)
+    {
+        var now = Now;
+        var send = FindSendForAction(ctx, messageId, accountId) ?? throw new ApiErrorException(ApiError.NotFound());
+        if (send.State != "paused")
+        {
+            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotResume, $"Only a paused send can be resumed; this one is {send.State}."));
+        }
+
+        var cmd = ctx.Command("UPDATE occurrences SET state='skipped' WHERE send_id=@s AND state='paused' AND due_at <= @now");
+        cmd.Parameters.AddWithValue("@s", send.Id);
+        cmd.Parameters.AddWithValue("@now", now);
+        var skipped = cmd.ExecuteNonQuery();
+        cmd = ctx.Command("UPDATE occurrences SET state='scheduled' WHERE send_id=@s AND state='paused'");
+        cmd.Parameters.AddWithValue("@s", send.Id);
+        var resumed = cmd.ExecuteNonQuery();
+        var messages = (long)skipped * send.Recipients * send.Segments;
+        var refund = messages * send.UnitPriceMicros;
+        Refund(ctx, send.AccountId, send.Id, refund, now);
+        SetSendState(ctx, send.Id, "active");
+        return new ActionOutcome(resumed > 0 ? "scheduled" : "cancelled", (int)messages, refund, send.Currency, skipped);
+    }
+
+    private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, Func<WriteContext, ActionOutcome> action, CancellationToken cancellationToken)
+        => db.WriteAsync(ctx =>
+        {
+            if (idempotency is not null && FindIdempotent(ctx, keyId, idempotency, Now) is { } replay)
+            {
+                return replay;
+            }
+
+            var response = render(action(ctx));
+            if (idempotency is not null)
+            {
+                StoreIdempotent(ctx, keyId, idempotency, 200, response, Now);
+            }
+
+            return new AcceptOutcome(200, response, Replayed: false);
+        }, cancellationToken);
+
+    private sealed record ActionSend(long Id, long AccountId, string Type, string State, int Recipients, int Segments, long UnitPriceMicros, string Currency);
+
+    private static ActionSend? FindSendForAction(WriteContext ctx, string messageId, long accountId)
+    {
+        var cmd = ctx.Command("SELECT id, account_id, sending_type, state, total_recipients, segments, unit_price_micros, currency FROM sends WHERE message_id=@m AND account_id=@a");
+        cmd.Parameters.AddWithValue("@m", messageId);
+        cmd.Parameters.AddWithValue("@a", accountId);
+        using var r = cmd.ExecuteReader();
+        return r.Read()
+            ? new ActionSend(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5), r.GetInt64(6), r.GetString(7))
+            : null;
+    }
+
+    private static void SetSendState(WriteContext ctx, long sendId, string state)
+    {
+        var cmd = ctx.Command("UPDATE sends SET state=@st WHERE id=@s");
+        cmd.Parameters.AddWithValue("@st", state);
+        cmd.Parameters.AddWithValue("@s", sendId);
+        cmd.ExecuteNonQuery();
+    }
+
+    // ------------------------------------------------------------------ scheduler
+
+    /// <summary>Turns due scheduled occurrences into pending deliveries (one per recipient). Returns the occurrences released.</summary>
+    public Task<int> ReleaseDueOccurrencesAsync(int maxOccurrences, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var due = new List<(long Id, long SendId, int Seq, long DueAt, string Recipients)>();
+        var cmd = ctx.Command("""
+            SELECT o.id, o.send_id, o.seq, o.due_at, s.recipients FROM occurrences o JOIN sends s ON s.id = o.send_id
+            WHERE o.state='scheduled' AND o.due_at <= @now ORDER BY o.due_at LIMIT @n
+            """);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@n", maxOccurrences);
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                due.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4)));
+            }
+        }
+
+        foreach (var o in due)
+        {
+            cmd = ctx.Command("UPDATE occurrences SET state='released' WHERE id=@id AND state='scheduled'");
+            cmd.Parameters.AddWithValue("@id", o.Id);
+            if (cmd.ExecuteNonQuery() == 1)
+            {
+                InsertDeliveries(ctx, o.SendId, o.Seq, o.Recipients.Split('\n'), o.DueAt, now);
+            }
+        }
+
+        return due.Count;
+    }, cancellationToken);
+
+    /// <summary>The earliest scheduled occurrence not yet released (for scheduler lag and sleeping until then).</summary>
+    public long? NextScheduledAt() => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT MIN(due_at) FROM occurrences WHERE state='scheduled'";
+        return cmd.ExecuteScalar() is long v ? v : (long?)null;
+    });
+
+    // ------------------------------------------------------------------ dispatcher
+
+    /// <summary>
+    /// Claims due pending deliveries (and queued or processing ones whose lease ran out after a crash), moves them to
+    /// <c>processing</c> under a lease, and writes their <c>sms.queued</c> and <c>sms.processing</c> events.
+    /// </summary>
+    public Task<IReadOnlyList<ClaimedDelivery>> ClaimDeliveriesAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var leaseUntil = now + (long)lease.TotalMilliseconds;
+        var claimed = new List<ClaimedDelivery>();
+        var fresh = new List<(long Id, long SendId, string Recipient, int Seq, string State)>();
+        var cmd = ctx.Command("""
+            SELECT d.id, d.send_id, s.message_id, d.recipient, s.body, s.sender_id, s.encoding, s.segments, k.environment,
+                   s.unit_price_micros * s.segments, s.account_id, d.state, d.seq
+            FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
+            WHERE d.state IN ('pending','queued','processing') AND d.due_at <= @now
+            ORDER BY d.due_at LIMIT @n
+            """);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@n", max);
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                claimed.Add(new ClaimedDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
+                    r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)));
+                var state = r.GetString(11);
+                if (state != "processing")
+                {
+                    fresh.Add((r.GetInt64(0), r.GetInt64(1), r.GetString(3), r.GetInt32(12), state));
+                }
+            }
+        }
+
+        var update = ctx.Command("""
+            UPDATE deliveries SET state='processing', due_at=@lease, lease_until=@lease, attempts=attempts+1, updated_at=@now,
+              timestamps=json_set(timestamps,'$.queued',COALESCE(json_extract(timestamps,'$.queued'),@now),'$.processing',@now)
+            WHERE id=@id
+            """);
+        var pid = update.Parameters.Add("@id", SqliteType.Integer);
+        update.Parameters.AddWithValue("@lease", leaseUntil);
+        update.Parameters.AddWithValue("@now", now);
+        foreach (var d in claimed)
+        {
+            pid.Value = d.DeliveryId;
+            update.ExecuteNonQuery();
+        }
+
+        var events = new EventWriter(ctx, now);
+        foreach (var d in fresh)
+        {
+            if (d.State == "pending")
+            {
+                events.Transition(d.SendId, d.Seq, d.Recipient, "queued", "pending", null, null);
+            }
+
+            events.Transition(d.SendId, d.Seq, d.Recipient, "processing", "queued", null, null);
+        }
+
+        return (IReadOnlyList<ClaimedDelivery>)claimed;
+    }, cancellationToken);
+
+    /// <summary>
+    /// Applies what the carrier said at submit: accepted → <c>sent</c> (the reserve becomes spend), refused → <c>failed</c>
+    /// and refunded, retryable → back to <c>queued</c> for a later attempt.
+    /// </summary>
+    public Task ApplySubmitResultsAsync(IReadOnlyList<SubmitResult> results, string carrier, TimeSpan retryDelay, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var events = new EventWriter(ctx, now);
+        var spend = new Dictionary<long, long>();
+        foreach (var result in results)
+        {
+            var row = ReadDeliveryForUpdate(ctx, result.DeliveryId);
+            if (row is null || row.State != "processing")
+            {
+                continue; // cancelled meanwhile, or already settled by an earlier attempt
+            }
+
+            if (result.Accepted)
+            {
+                var cmd = ctx.Command("""
+                    UPDATE deliveries SET state='sent', carrier=@c, carrier_ref=@ref, receipt_state=@rs, due_at=@due, lease_until=0, updated_at=@now,
+                      timestamps=json_set(timestamps,'$.sent',@now) WHERE id=@id
+                    """);
+                cmd.Parameters.AddWithValue("@c", carrier);
+                cmd.Parameters.AddWithValue("@ref", (object?)result.CarrierRef ?? DBNull.Value);
+                cmd.Parameters.AddWithValue("@rs", (object?)result.ReceiptState ?? DBNull.Value);
+                cmd.Parameters.AddWithValue("@due", result.ReceiptState is null ? long.MaxValue : result.ReceiptAt);
+                cmd.Parameters.AddWithValue("@now", now);
+                cmd.Parameters.AddWithValue("@id", result.DeliveryId);
+                cmd.ExecuteNonQuery();
+                spend[row.AccountId] = spend.GetValueOrDefault(row.AccountId) + row.CostMicros;
+                events.Transition(row.SendId, row.Seq, row.Recipient, "sent", "processing", null, null);
+            }
+            else if (result.Retryable)
+            {
+                var cmd = ctx.Command("UPDATE deliveries SET state='queued', due_at=@due, lease_until=0, updated_at=@now, error_code=@ec, error_message=@em WHERE id=@id");
+                cmd.Parameters.AddWithValue("@due", now + (long)retryDelay.TotalMilliseconds);
+                cmd.Parameters.AddWithValue("@now", now);
+                cmd.Parameters.AddWithValue("@ec", (object?)result.ErrorCode ?? DBNull.Value);
+                cmd.Parameters.AddWithValue("@em", (object?)result.ErrorMessage ?? DBNull.Value);
+                cmd.Parameters.AddWithValue("@id", result.DeliveryId);
+                cmd.ExecuteNonQuery();
+            }
+            else
+            {
+                Settle(ctx, row, "failed", result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef);
+                Refund(ctx, row.AccountId, row.SendId, row.CostMicros, now);
+                events.Transition(row.SendId, row.Seq, row.Recipient, "failed", "processing", result.ErrorCode, result.ErrorMessage);
+            }
+        }
+
+        foreach (var (accountId, micros) in spend)
+        {
+            var cmd = ctx.Command("UPDATE accounts SET reserved_micros = reserved_micros - @m WHERE id=@a");
+            cmd.Parameters.AddWithValue("@m", micros);
+            cmd.Parameters.AddWithValue("@a", accountId);
+            cmd.ExecuteNonQuery();
+            Ledger(ctx, accountId, "spend", micros, null, now);
+        }
+
+        return 0;
+    }, cancellationToken);
+
+    // ------------------------------------------------------------------ receipts
+
+    /// <summary>Applies receipts announced at submit (the sandbox carrier's) whose time has come. Returns how many.</summary>
+    public Task<int> ApplyDueAnnouncedReceiptsAsync(int max, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var due = new List<(long Id, string State)>();
+        var cmd = ctx.Command("SELECT id, receipt_state FROM deliveries WHERE state='sent' AND due_at <= @now AND receipt_state IS NOT NULL ORDER BY due_at LIMIT @n");
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@n", max);
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                due.Add((r.GetInt64(0), r.GetString(1)));
+            }
+        }
+
+        var events = new EventWriter(ctx, now);
+        foreach (var (id, state) in due)
+        {
+            var row = ReadDeliveryForUpdate(ctx, id)!;
+            var (code, message) = ReceiptError(state);
+            Settle(ctx, row, state, code, message, now, null, null);
+            events.Transition(row.SendId, row.Seq, row.Recipient, state, "sent", code, message);
+        }
+
+        return due.Count;
+    }, cancellationToken);
+
+    /// <summary>The earliest announced receipt not yet applied.</summary>
+    public long? NextAnnouncedReceiptAt() => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT MIN(due_at) FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL";
+        return cmd.ExecuteScalar() is long v ? v : (long?)null;
+    });
+
+    /// <summary>The error code and text stored with a failure receipt.</summary>
+    public static (int? Code, string? Message) ReceiptError(string state) => state switch
+    {
+        "undelivered" => (LisolooErrorCodes.DestinationNotCovered, "The carrier could not deliver the message to the handset."),
+        "expired" => (LisolooErrorCodes.DestinationNotCovered, "The message expired before the handset could be reached."),
+        "rejected" => (LisolooErrorCodes.DestinationNotCovered, "The carrier rejected the message."),
+        _ => (null, null),
+    };
+
+    private sealed record DeliveryRow(long Id, long SendId, int Seq, string Recipient, string State, long AccountId, long CostMicros);
+
+    private static DeliveryRow? ReadDeliveryForUpdate(WriteContext ctx, long id)
+    {
+        var cmd = ctx.Command("""
+            SELECT d.id, d.send_id, d.seq, d.recipient, d.state, s.account_id, s.unit_price_micros * s.segments
+            FROM deliveries d JOIN sends s ON s.id = d.send_id WHERE d.id=@id
+            """);
+        cmd.Parameters.AddWithValue("@id", id);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new DeliveryRow(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6)) : null;
+    }
+
+    private static void Settle(WriteContext ctx, DeliveryRow row, string state, int? errorCode, string? errorMessage, long now, string? carrier, string? carrierRef)
+    {
+        var cmd = ctx.Command($"""
+            UPDATE deliveries SET state=@st, error_code=@ec, error_message=@em, lease_until=0, due_at=@now, updated_at=@now, receipt_state=NULL,
+              carrier=COALESCE(@c, carrier), carrier_ref=COALESCE(@ref, carrier_ref), timestamps=json_set(timestamps,'$.{state}',@now) WHERE id=@id
+            """);
+        cmd.Parameters.AddWithValue("@st", state);
+        cmd.Parameters.AddWithValue("@ec", (object?)errorCode ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@em", (object?)errorMessage ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@c", (object?)carrier ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@ref", (object?)carrierRef ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@id", row.Id);
+        cmd.ExecuteNonQuery();
+    }
+
+    // ------------------------------------------------------------------ webhook outbox
+
+    /// <summary>Claims due events: each claim pushes <c>next_attempt_at</c> past the attempt timeout and counts the attempt.</summary>
+    public Task<IReadOnlyList<ClaimedEvent>> ClaimEventsAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var list = new List<ClaimedEvent>();
+        var cmd = ctx.Command("""
+            SELECT e.id, e.event_id, e.key_id, e.target_url, e.type, e.payload, e.attempts, k.environment, k.webhook_user,
+                   k.webhook_password_enc, k.webhook_secret_enc, (k.webhook_url IS NOT NULL AND e.target_url = k.webhook_url)
+            FROM events e JOIN api_keys k ON k.id = e.key_id
+            WHERE e.state='pending' AND e.next_attempt_at <= @now ORDER BY e.next_attempt_at LIMIT @n
+            """);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@n", max);
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                list.Add(new ClaimedEvent(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), (byte[])r.GetValue(5),
+                    r.GetInt32(6) + 1, r.GetString(7) == "live", NullableString(r, 8), r.IsDBNull(9) ? null : (byte[])r.GetValue(9),
+                    (byte[])r.GetValue(10), r.GetInt64(11) == 1));
+            }
+        }
+
+        var update = ctx.Command("UPDATE events SET attempts=attempts+1, next_attempt_at=@lease WHERE id=@id");
+        var pid = update.Parameters.Add("@id", SqliteType.Integer);
+        update.Parameters.AddWithValue("@lease", now + (long)lease.TotalMilliseconds);
+        foreach (var e in list)
+        {
+            pid.Value = e.Id;
+            update.ExecuteNonQuery();
+        }
+
+        return (IReadOnlyList<ClaimedEvent>)list;
+    }, cancellationToken);
+
+    /// <summary>Records attempt outcomes; a 410 from the key's own webhook disables that URL for the key.</summary>
+    public Task ApplyEventAttemptsAsync(IReadOnlyList<(ClaimedEvent Event, EventAttempt Attempt)> attempts, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        foreach (var (evt, attempt) in attempts)
+        {
+            var state = attempt.Outcome switch
+            {
+                EventAttemptOutcome.Delivered => "delivered",
+                EventAttemptOutcome.Retry => "pending",
+                _ => "failed",
+            };
+            var cmd = ctx.Command("UPDATE events SET state=@st, next_attempt_at=@next, last_status=@ls, last_error=@le WHERE id=@id AND state='pending'");
+            cmd.Parameters.AddWithValue("@st", state);
+            cmd.Parameters.AddWithValue("@next", attempt.Outcome == EventAttemptOutcome.Retry ? attempt.NextAttemptAt : now);
+            cmd.Parameters.AddWithValue("@ls", (object?)attempt.HttpStatus ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("@le", (object?)attempt.Error ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("@id", attempt.Id);
+            cmd.ExecuteNonQuery();
+            if (attempt.Outcome == EventAttemptOutcome.Gone && evt.FromKeyWebhook)
+            {
+                cmd = ctx.Command("UPDATE api_keys SET webhook_disabled_at=@now WHERE id=@k AND webhook_url=@u AND webhook_disabled_at IS NULL");
+                cmd.Parameters.AddWithValue("@now", now);
+                cmd.Parameters.AddWithValue("@k", evt.KeyId);
+                cmd.Parameters.AddWithValue("@u", evt.TargetUrl);
+                cmd.ExecuteNonQuery();
+                cmd = ctx.Command("UPDATE events SET state='disabled' WHERE key_id=@k AND target_url=@u AND state='pending'");
+                cmd.Parameters.AddWithValue("@k", evt.KeyId);
+                cmd.Parameters.AddWithValue("@u", evt.TargetUrl);
+                cmd.ExecuteNonQuery();
+            }
+        }
+
+        return 0;
+    }, cancellationToken);
+
+    /// <summary>Outbox rows by state (for tests, metrics and operators).</summary>
+    public IReadOnlyDictionary<string, long> EventCounts() => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT state, COUNT(*) FROM events GROUP BY state";
+        using var r = cmd.ExecuteReader();
+        var d = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            d[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        return (IReadOnlyDictionary<string, long>)d;
+    });
+
+    /// <summary>Deliveries waiting for hand-off (for the queue-depth metric).</summary>
+    public long PendingDeliveries() => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending','queued')";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    });
+
+    /// <summary>
+    /// Writes one outbox event per recipient transition, only when the send has a target (its callback URL, else the
+    /// key's enabled webhook URL) and the key subscribes to the event type. The payload is fixed at insert, so every
+    /// retry carries the same bytes and the same id.
+    /// </summary>
+    private sealed class EventWriter(WriteContext ctx, long now)
+    {
+        private readonly Dictionary<long, SendTarget?> _targets = [];
+
+        private sealed record SendTarget(string MessageId, long KeyId, string Url, string? Events, int Segments, string? SenderId);
+
+        public void Transition(long sendId, int seq, string recipient, string status, string previous, int? errorCode, string? errorMessage)
+        {
+            var type = EventPayload.TypeFor(status);
+            if (type is null)
+            {
+                return;
+            }
+
+            if (!_targets.TryGetValue(sendId, out var target))
+            {
+                target = _targets[sendId] = LoadTarget(sendId);
+            }
+
+            if (target is null || !EventPayload.Subscribed(target.Events, type))
+            {
+                return;
+            }
+
+            var eventId = EventPayload.NewEventId();
+            var payload = EventPayload.Write(eventId, type, now, target.MessageId, recipient, status, previous, target.Segments, errorCode, errorMessage, seq, target.SenderId);
+            var cmd = ctx.Command("INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (@e,@k,@u,@t,@p,'pending',@now,@now)");
+            cmd.Parameters.AddWithValue("@e", eventId);
+            cmd.Parameters.AddWithValue("@k", target.KeyId);
+            cmd.Parameters.AddWithValue("@u", target.Url);
+            cmd.Parameters.AddWithValue("@t", type);
+            cmd.Parameters.AddWithValue("@p", payload);
+            cmd.Parameters.AddWithValue("@now", now);
+            cmd.ExecuteNonQuery();
+        }
+
+        private SendTarget? LoadTarget(long sendId)
+        {
+            var cmd = ctx.Command("""
+                SELECT s.message_id, s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, s.segments, s.sender_id
+                FROM sends s JOIN api_keys k ON k.id = s.key_id WHERE s.id=@s
+                """);
+            cmd.Parameters.AddWithValue("@s", sendId);
+            using var r = cmd.ExecuteReader();
+            if (!r.Read() || r.IsDBNull(2))
+            {
+                return null;
+            }
+
+            return new SendTarget(r.GetString(0), r.GetInt64(1), r.GetString(2), NullableString(r, 3), r.GetInt32(4), NullableString(r, 5));
+        }
+    }
+}

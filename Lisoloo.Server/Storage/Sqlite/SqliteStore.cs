@@ -1,0 +1,394 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Lisoloo.Sdk;
+using Lisoloo.Server.Api;
+using Microsoft.Data.Sqlite;
+
+namespace Lisoloo.Server.Storage.Sqlite;
+
+/// <summary>
+/// Every SQL statement of the server. Reads run on pooled connections; writes go through the single writer of
+/// <see cref="SqliteDatabase"/> (group commit). Money moves only here, always with its ledger row in the same
+/// transaction, and the <c>CHECK (balance_micros &gt;= 0)</c> constraint is the last line of defence.
+/// </summary>
+internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
+{
+    /// <summary>How long an idempotency record answers for its key.</summary>
+    public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
+
+    public SqliteDatabase Database => db;
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // ------------------------------------------------------------------ keys and accounts
+
+    /// <summary>Creates the merchant and account when missing, then the key. Returns the key id.</summary>
+    public Task<long> CreateKeyAsync(NewApiKey key, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var merchantId = EnsureMerchant(ctx, key.Merchant, now);
+        var cmd = ctx.Command("SELECT id FROM accounts WHERE merchant_id=@m AND environment=@e");
+        cmd.Parameters.AddWithValue("@m", merchantId);
+        cmd.Parameters.AddWithValue("@e", key.Environment);
+        var accountId = cmd.ExecuteScalar() is long existing ? existing : 0L;
+        if (accountId == 0)
+        {
+            cmd = ctx.Command("INSERT INTO accounts(merchant_id, environment, currency, unit_price_micros) VALUES (@m,@e,@c,@p) RETURNING id");
+            cmd.Parameters.AddWithValue("@m", merchantId);
+            cmd.Parameters.AddWithValue("@e", key.Environment);
+            cmd.Parameters.AddWithValue("@c", key.Currency);
+            cmd.Parameters.AddWithValue("@p", key.UnitPriceMicros);
+            accountId = (long)cmd.ExecuteScalar()!;
+            if (key.BalanceMicros > 0)
+            {
+                TopUp(ctx, accountId, key.BalanceMicros, now);
+            }
+        }
+
+        cmd = ctx.Command("""
+            INSERT INTO api_keys(account_id, key_hash, prefix, environment, created_at, webhook_url, webhook_user,
+              webhook_password_enc, webhook_secret_enc, webhook_events, default_sender, send_per_minute)
+            VALUES (@a,@h,@p,@e,@now,@url,@user,@pw,@secret,@events,@sender,@spm) RETURNING id
+            """);
+        cmd.Parameters.AddWithValue("@a", accountId);
+        cmd.Parameters.AddWithValue("@h", key.KeyHash);
+        cmd.Parameters.AddWithValue("@p", key.Prefix);
+        cmd.Parameters.AddWithValue("@e", key.Environment);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@url", (object?)key.WebhookUrl ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@user", (object?)key.WebhookUser ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@pw", (object?)key.WebhookPasswordEncrypted ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@secret", key.WebhookSecretEncrypted);
+        cmd.Parameters.AddWithValue("@events", (object?)key.WebhookEvents ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@sender", (object?)key.DefaultSender ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@spm", (object?)key.SendPerMinute ?? DBNull.Value);
+        return (long)cmd.ExecuteScalar()!;
+    }, cancellationToken);
+
+    /// <summary>True when at least one key exists (revoked or not): the first-run bootstrap runs only on an empty store.</summary>
+    public bool AnyKey() => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT EXISTS(SELECT 1 FROM api_keys)";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
+    });
+
+    /// <summary>The active key with this hash, compared in constant time; <see langword="null"/> when unknown or revoked.</summary>
+    public ApiKeyInfo? FindKey(byte[] keyHash) => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT k.id, k.account_id, m.name, k.environment, k.prefix, a.currency, a.unit_price_micros, k.default_sender,
+                   k.webhook_url, k.webhook_events, k.webhook_disabled_at, k.send_per_minute, k.status_per_minute,
+                   k.balance_per_minute, k.calculate_per_minute, k.key_hash, k.revoked_at
+            FROM api_keys k JOIN accounts a ON a.id = k.account_id JOIN merchants m ON m.id = a.merchant_id
+            WHERE k.key_hash = @h
+            """;
+        cmd.Parameters.AddWithValue("@h", keyHash);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read())
+        {
+            return null;
+        }
+
+        var stored = (byte[])r.GetValue(15);
+        if (!CryptographicOperations.FixedTimeEquals(stored, keyHash) || !r.IsDBNull(16))
+        {
+            return null;
+        }
+
+        return new ApiKeyInfo(
+            r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6),
+            NullableString(r, 7), NullableString(r, 8), NullableString(r, 9), !r.IsDBNull(10),
+            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14));
+    });
+
+    /// <summary>Every key, newest first, without secrets.</summary>
+    public IReadOnlyList<ApiKeyListing> ListKeys() => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT k.id, m.name, k.environment, k.prefix, k.created_at, k.revoked_at, k.webhook_url, k.webhook_events, k.webhook_disabled_at
+            FROM api_keys k JOIN accounts a ON a.id = k.account_id JOIN merchants m ON m.id = a.merchant_id ORDER BY k.id DESC
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<ApiKeyListing>();
+        while (r.Read())
+        {
+            list.Add(new ApiKeyListing(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
+                NullableLong(r, 5), NullableString(r, 6), NullableString(r, 7), NullableLong(r, 8)));
+        }
+
+        return (IReadOnlyList<ApiKeyListing>)list;
+    });
+
+    /// <summary>Revokes a key at once. False when there is no such active key.</summary>
+    public Task<bool> RevokeKeyAsync(long keyId, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var cmd = ctx.Command("UPDATE api_keys SET revoked_at=@now WHERE id=@id AND revoked_at IS NULL");
+        cmd.Parameters.AddWithValue("@now", Now);
+        cmd.Parameters.AddWithValue("@id", keyId);
+        return cmd.ExecuteNonQuery() == 1;
+    }, cancellationToken);
+
+    /// <summary>The account's balance, by id.</summary>
+    public AccountBalance? GetBalance(long accountId) => db.Read(c => ReadBalance(c, "a.id = @v", accountId, null));
+
+    /// <summary>The account's balance, by merchant name and environment.</summary>
+    public AccountBalance? GetBalance(string merchant, string environment) => db.Read(c => ReadBalance(c, "m.name = @v", merchant, environment));
+
+    /// <summary>Adds credit with its ledger row. Returns the new balance, or null when the account does not exist.</summary>
+    public Task<AccountBalance?> TopUpAsync(string merchant, string environment, long micros, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var balance = ReadBalance(ctx.Connection, "m.name = @v", merchant, environment, ctx.Transaction);
+        if (balance is null)
+        {
+            return null;
+        }
+
+        TopUp(ctx, balance.AccountId, micros, Now);
+        return ReadBalance(ctx.Connection, "m.name = @v", merchant, environment, ctx.Transaction);
+    }, cancellationToken);
+
+    /// <summary>Rebuilds balance and reserved amount from the ledger alone (the consistency check of the tests).</summary>
+    public (long Balance, long Reserved) LedgerTotals(long accountId) => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount_micros WHEN 'refund' THEN amount_micros WHEN 'reserve' THEN -amount_micros ELSE 0 END),0),
+                   COALESCE(SUM(CASE kind WHEN 'reserve' THEN amount_micros WHEN 'refund' THEN -amount_micros WHEN 'spend' THEN -amount_micros ELSE 0 END),0)
+            FROM ledger_entries WHERE account_id=@a
+            """;
+        cmd.Parameters.AddWithValue("@a", accountId);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1));
+    });
+
+    private static AccountBalance? ReadBalance(SqliteConnection c, string where, object value, string? environment, SqliteTransaction? tx = null)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"""
+            SELECT a.id, m.name, a.environment, a.balance_micros, a.reserved_micros, a.unit_price_micros, a.currency
+            FROM accounts a JOIN merchants m ON m.id = a.merchant_id WHERE {where} {(environment is null ? string.Empty : "AND a.environment = @e")}
+            """;
+        cmd.Parameters.AddWithValue("@v", value);
+        if (environment is not null)
+        {
+            cmd.Parameters.AddWithValue("@e", environment);
+        }
+
+        using var r = cmd.ExecuteReader();
+        return r.Read()
+            ? new AccountBalance(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6))
+            : null;
+    }
+
+    private static long EnsureMerchant(WriteContext ctx, string name, long now)
+    {
+        var cmd = ctx.Command("SELECT id FROM merchants WHERE name=@n");
+        cmd.Parameters.AddWithValue("@n", name);
+        if (cmd.ExecuteScalar() is long id)
+        {
+            return id;
+        }
+
+        cmd = ctx.Command("INSERT INTO merchants(name, created_at) VALUES (@n,@now) RETURNING id");
+        cmd.Parameters.AddWithValue("@n", name);
+        cmd.Parameters.AddWithValue("@now", now);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    private static void TopUp(WriteContext ctx, long accountId, long micros, long now)
+    {
+        var cmd = ctx.Command("UPDATE accounts SET balance_micros = balance_micros + @m WHERE id=@a");
+        cmd.Parameters.AddWithValue("@m", micros);
+        cmd.Parameters.AddWithValue("@a", accountId);
+        cmd.ExecuteNonQuery();
+        Ledger(ctx, accountId, "topup", micros, null, now);
+    }
+
+    private static void Ledger(WriteContext ctx, long accountId, string kind, long micros, long? sendId, long now)
+    {
+        if (micros == 0)
+        {
+            return;
+        }
+
+        var cmd = ctx.Command("INSERT INTO ledger_entries(account_id, kind, amount_micros, send_id, created_at) VALUES (@a,@k,@m,@s,@now)");
+        cmd.Parameters.AddWithValue("@a", accountId);
+        cmd.Parameters.AddWithValue("@k", kind);
+        cmd.Parameters.AddWithValue("@m", micros);
+        cmd.Parameters.AddWithValue("@s", (object?)sendId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Returns money to the balance for work that will not reach a carrier: account, ledger and the send's refund total.</summary>
+    private static void Refund(WriteContext ctx, long accountId, long sendId, long micros, long now)
+    {
+        if (micros <= 0)
+        {
+            return;
+        }
+
+        var cmd = ctx.Command("UPDATE accounts SET balance_micros = balance_micros + @m, reserved_micros = reserved_micros - @m WHERE id=@a");
+        cmd.Parameters.AddWithValue("@m", micros);
+        cmd.Parameters.AddWithValue("@a", accountId);
+        cmd.ExecuteNonQuery();
+        cmd = ctx.Command("UPDATE sends SET refunded_micros = refunded_micros + @m WHERE id=@s");
+        cmd.Parameters.AddWithValue("@m", micros);
+        cmd.Parameters.AddWithValue("@s", sendId);
+        cmd.ExecuteNonQuery();
+        Ledger(ctx, accountId, "refund", micros, sendId, now);
+    }
+
+    // ------------------------------------------------------------------ accept
+
+    /// <summary>
+    /// Stores a send in one savepoint: idempotency check, reserve (refused whole when the balance cannot cover it),
+    /// send row, occurrence rows, and for an immediate send its pending delivery rows. Answers after the commit.
+    /// </summary>
+    /// <exception cref="ApiErrorException">Insufficient balance (402) or an idempotency key reused with another body (409).</exception>
+    public Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, byte[] response, CancellationToken cancellationToken = default)
+        => db.WriteAsync(ctx =>
+        {
+            var now = Now;
+            if (idempotency is not null && FindIdempotent(ctx, key.KeyId, idempotency, now) is { } replay)
+            {
+                return replay;
+            }
+
+            var cmd = ctx.Command("UPDATE accounts SET balance_micros = balance_micros - @c, reserved_micros = reserved_micros + @c WHERE id=@a AND balance_micros >= @c");
+            cmd.Parameters.AddWithValue("@c", send.CostMicros);
+            cmd.Parameters.AddWithValue("@a", key.AccountId);
+            if (cmd.ExecuteNonQuery() != 1)
+            {
+                var balance = ReadBalance(ctx.Connection, "a.id = @v", key.AccountId, null, ctx.Transaction);
+                throw new ApiErrorException(Errors.InsufficientBalance(send.CostMicros, balance?.BalanceMicros ?? 0, key.Currency));
+            }
+
+            var immediate = send.SendingType == "immediate";
+            cmd = ctx.Command("""
+                INSERT INTO sends(message_id, key_id, account_id, sending_type, body, sender_id, encoding, segments, recipients,
+                  total_recipients, occurrences, total_messages, unit_price_micros, total_cost_micros, currency, callback_url,
+                  timezone, schedule, state, created_at, first_send_at)
+                VALUES (@mid,@k,@a,@t,@body,@sender,@enc,@seg,@rcpt,@nr,@no,@nm,@up,@cost,@cur,@cb,@tz,@sch,'active',@now,@first)
+                RETURNING id
+                """);
+            cmd.Parameters.AddWithValue("@mid", send.MessageId);
+            cmd.Parameters.AddWithValue("@k", key.KeyId);
+            cmd.Parameters.AddWithValue("@a", key.AccountId);
+            cmd.Parameters.AddWithValue("@t", send.SendingType);
+            cmd.Parameters.AddWithValue("@body", send.Body);
+            cmd.Parameters.AddWithValue("@sender", (object?)send.SenderId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("@enc", send.Encoding);
+            cmd.Parameters.AddWithValue("@seg", send.Segments);
+            cmd.Parameters.AddWithValue("@rcpt", string.Join('\n', send.Recipients));
+            cmd.Parameters.AddWithValue("@nr", send.Recipients.Count);
+            cmd.Parameters.AddWithValue("@no", send.OccurrencesAt.Count);
+            cmd.Parameters.AddWithValue("@nm", (long)send.Recipients.Count * send.Segments * send.OccurrencesAt.Count);
+            cmd.Parameters.AddWithValue("@up", key.UnitPriceMicros);
+            cmd.Parameters.AddWithValue("@cost", send.CostMicros);
+            cmd.Parameters.AddWithValue("@cur", key.Currency);
+            cmd.Parameters.AddWithValue("@cb", (object?)send.CallbackUrl ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("@tz", (object?)send.TimeZone ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("@sch", (object?)send.ScheduleJson ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("@now", now);
+            cmd.Parameters.AddWithValue("@first", immediate ? now + (send.CancelWithinSeconds * 1000L) : send.OccurrencesAt[0]);
+            var sendId = (long)cmd.ExecuteScalar()!;
+            Ledger(ctx, key.AccountId, "reserve", send.CostMicros, sendId, now);
+
+            var occ = ctx.Command("INSERT INTO occurrences(send_id, seq, due_at, state) VALUES (@s,@q,@d,@st)");
+            var ps = occ.Parameters.Add("@s", SqliteType.Integer);
+            var pq = occ.Parameters.Add("@q", SqliteType.Integer);
+            var pd = occ.Parameters.Add("@d", SqliteType.Integer);
+            var pst = occ.Parameters.Add("@st", SqliteType.Text);
+            ps.Value = sendId;
+            pst.Value = immediate ? "released" : "scheduled";
+            for (var i = 0; i < send.OccurrencesAt.Count; i++)
+            {
+                pq.Value = i + 1;
+                pd.Value = immediate ? now : send.OccurrencesAt[i];
+                occ.ExecuteNonQuery();
+            }
+
+            if (immediate)
+            {
+                InsertDeliveries(ctx, sendId, 1, send.Recipients, now + (send.CancelWithinSeconds * 1000L), now);
+            }
+
+            if (idempotency is not null)
+            {
+                StoreIdempotent(ctx, key.KeyId, idempotency, 201, response, now);
+            }
+
+            return new AcceptOutcome(201, response, Replayed: false);
+        }, cancellationToken);
+
+    private static AcceptOutcome? FindIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, long now)
+    {
+        var cmd = ctx.Command("SELECT request_hash, status, response FROM idempotency WHERE key_id=@k AND idem_key=@i AND created_at > @since");
+        cmd.Parameters.AddWithValue("@k", keyId);
+        cmd.Parameters.AddWithValue("@i", idempotency.Key);
+        cmd.Parameters.AddWithValue("@since", now - (long)IdempotencyRetention.TotalMilliseconds);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read())
+        {
+            return null;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals((byte[])r.GetValue(0), idempotency.RequestHash))
+        {
+            throw new ApiErrorException(new ApiError(409, LisolooErrorCodes.IdempotencyKeyReused,
+                "This Idempotency-Key was used with a different request body in the last 24 hours."));
+        }
+
+        return new AcceptOutcome(r.GetInt32(1), (byte[])r.GetValue(2), Replayed: true);
+    }
+
+    private static void StoreIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, int status, byte[] response, long now)
+    {
+        var cmd = ctx.Command("INSERT OR REPLACE INTO idempotency(key_id, idem_key, request_hash, status, response, created_at) VALUES (@k,@i,@h,@st,@r,@now)");
+        cmd.Parameters.AddWithValue("@k", keyId);
+        cmd.Parameters.AddWithValue("@i", idempotency.Key);
+        cmd.Parameters.AddWithValue("@h", idempotency.RequestHash);
+        cmd.Parameters.AddWithValue("@st", status);
+        cmd.Parameters.AddWithValue("@r", response);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static void InsertDeliveries(WriteContext ctx, long sendId, int seq, IReadOnlyList<string> recipients, long dueAt, long now)
+    {
+        var cmd = ctx.Command("INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, timestamps) VALUES (@s,@q,@r,'pending',@d,@now,@ts)");
+        var pr = cmd.Parameters.Add("@r", SqliteType.Text);
+        cmd.Parameters.AddWithValue("@s", sendId);
+        cmd.Parameters.AddWithValue("@q", seq);
+        cmd.Parameters.AddWithValue("@d", dueAt);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@ts", "{\"pending\":" + now.ToString(CultureInfo.InvariantCulture) + "}");
+        foreach (var recipient in recipients)
+        {
+            pr.Value = recipient;
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Drops idempotency records older than the retention.</summary>
+    public Task<int> PurgeIdempotencyAsync(CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var cmd = ctx.Command("DELETE FROM idempotency WHERE created_at <= @since");
+        cmd.Parameters.AddWithValue("@since", Now - (long)IdempotencyRetention.TotalMilliseconds);
+        return cmd.ExecuteNonQuery();
+    }, cancellationToken);
+
+    // ------------------------------------------------------------------ helpers
+
+    private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static int? NullableInt(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+
+    private static long? NullableLong(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+}

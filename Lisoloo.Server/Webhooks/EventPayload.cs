@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Lisoloo.Sdk;
+using Lisoloo.Sdk.Webhooks;
+
+namespace Lisoloo.Server.Webhooks;
+
+/// <summary>The webhook event envelope of CONTRACT.md, written once at insert time so every attempt carries the same bytes.</summary>
+internal static class EventPayload
+{
+    /// <summary>The event type for a recipient reaching <paramref name="status"/>; null when the state has no event.</summary>
+    public static string? TypeFor(string status) => status switch
+    {
+        "queued" => WebhookEventType.SmsQueued.Value,
+        "processing" => WebhookEventType.SmsProcessing.Value,
+        "sent" => WebhookEventType.SmsSent.Value,
+        "delivered" => WebhookEventType.SmsDelivered.Value,
+        "undelivered" or "expired" or "rejected" or "failed" => WebhookEventType.SmsFailed.Value,
+        _ => null,
+    };
+
+    /// <summary>True when a key subscribed to <paramref name="type"/>: a null or empty subscription means every type.</summary>
+    public static bool Subscribed(string? subscription, string type)
+    {
+        if (string.IsNullOrWhiteSpace(subscription))
+        {
+            return true;
+        }
+
+        foreach (var part in subscription.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (string.Equals(part, type, StringComparison.OrdinalIgnoreCase) || part == "*")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A new event id: <c>evt_</c> and 24 lowercase hex characters.</summary>
+    public static string NewEventId() => "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>The UTF-8 JSON body of one event.</summary>
+    public static byte[] Write(string eventId, string type, long nowMs, string messageId, string to, string status, string previous, int segments,
+        int? errorCode, string? errorMessage, int occurrence, string? senderId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(384);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        using (var w = new Utf8JsonWriter(buffer, Api.Envelope.WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("id"u8, eventId);
+            w.WriteString("type"u8, type);
+            w.WriteString("created_at"u8, at);
+            w.WriteStartObject("data"u8);
+            w.WriteString("message_id"u8, messageId);
+            w.WriteString("to"u8, to);
+            if (senderId is not null)
+            {
+                w.WriteString("from"u8, senderId);
+            }
+
+            w.WriteString("status"u8, status);
+            w.WriteString("previous_status"u8, previous);
+            w.WriteNumber("segments"u8, segments);
+            if (errorCode is { } code)
+            {
+                w.WriteNumber("error_code"u8, code);
+            }
+            else
+            {
+                w.WriteNull("error_code"u8);
+            }
+
+            if (errorMessage is not null)
+            {
+                w.WriteString("error_message"u8, errorMessage);
+            }
+
+            w.WriteNumber("occurrence"u8, occurrence);
+            w.WriteString("occurred_at"u8, at);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
