@@ -13,6 +13,9 @@ namespace Lisoloo.Server.Hosting;
 /// <summary>Registers the server's parts; <c>Program.cs</c> only composes these calls.</summary>
 internal static class ServerComposition
 {
+    /// <summary>Where the server listens when no URL is configured.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
     /// <summary>Services for both the HTTP server and the operator commands.</summary>
     public static IServiceCollection AddLisolooStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -56,6 +59,12 @@ internal static class ServerComposition
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectCallback = WebhookWorker.ConnectPublicOnlyAsync,
             });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+        {
+            // Loopback by default: a sandbox is not exposed until the operator says so (--urls / ASPNETCORE_URLS).
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

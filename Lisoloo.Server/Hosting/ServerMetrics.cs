@@ -18,7 +18,6 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _submitted;
-    private readonly Counter<long> _outcomes;
     private readonly Counter<long> _webhookAttempts;
     private readonly Histogram<double> _schedulerLag;
 
@@ -27,7 +26,6 @@ internal sealed class ServerMetrics : IDisposable
         _meter = meters.Create(MeterName, ServerInfo.Version);
         _accepted = _meter.CreateCounter<long>("lisoloo.sms.accepted", "{sms}", "SMS billed by accepted sends.");
         _submitted = _meter.CreateCounter<long>("lisoloo.sms.submitted", "{sms}", "Deliveries handed to a carrier, by result.");
-        _outcomes = _meter.CreateCounter<long>("lisoloo.sms.outcomes", "{sms}", "Deliveries reaching a terminal state, by state.");
         _webhookAttempts = _meter.CreateCounter<long>("lisoloo.webhooks.attempts", "{attempt}", "Webhook delivery attempts, by outcome.");
         _schedulerLag = _meter.CreateHistogram<double>("lisoloo.scheduler.lag", "s", "How late occurrences were released after their time.");
     }
@@ -43,8 +41,6 @@ internal sealed class ServerMetrics : IDisposable
 
     public void Submitted(string carrier, bool accepted, int count) => _submitted.Add(count,
         new KeyValuePair<string, object?>("carrier", carrier), new KeyValuePair<string, object?>("result", accepted ? "sent" : "failed"));
-
-    public void Outcome(string state, int count) => _outcomes.Add(count, new KeyValuePair<string, object?>("state", state));
 
     public void WebhookAttempt(string outcome) => _webhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
