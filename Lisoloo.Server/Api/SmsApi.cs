@@ -31,15 +31,42 @@ internal sealed class SmsApi(
     /// <summary>Maps every endpoint and the JSON 404 for unknown paths.</summary>
     public static void Map(WebApplication app)
     {
-        var group = app.MapGroup(BasePath);
-        group.MapPost("/send", (HttpContext c, SmsApi api) => api.SendAsync(c)).WithName("send");
-        group.MapGet("/status/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.StatusAsync(c, message_id)).WithName("status");
-        group.MapGet("/balance", (HttpContext c, SmsApi api) => api.BalanceAsync(c)).WithName("balance");
-        group.MapPost("/calculate", (HttpContext c, SmsApi api) => api.CalculateAsync(c)).WithName("calculate");
-        group.MapGet("/health", (HttpContext c, SmsApi api) => api.HealthAsync(c)).WithName("health");
-        group.MapDelete("/cancel/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "cancel")).WithName("cancel");
-        group.MapPost("/pause/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "pause")).WithName("pause");
-        group.MapPost("/resume/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "resume")).WithName("resume");
+        var group = app.MapGroup(BasePath).WithTags("SMS");
+        group.MapPost("/send", (HttpContext c, SmsApi api) => api.SendAsync(c)).WithName("send")
+            .WithSummary("Send now, on dates, or on a recurring schedule")
+            .WithDescription("1–1,000 recipients; billed recipients × segments × occurrences at submit. Optional Idempotency-Key header.")
+            .Accepts<WireDocs.SendBody>("application/json")
+            .Produces<WireDocs.Success<SendResult>>(201)
+            .Errors(400, 401, 402, 409, 413, 415, 429, 503);
+        group.MapGet("/status/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.StatusAsync(c, message_id)).WithName("status")
+            .WithSummary("Aggregate status, per-recipient and per-occurrence rows")
+            .Produces<WireDocs.Success<MessageStatus>>(200)
+            .Errors(400, 401, 404, 429);
+        group.MapGet("/balance", (HttpContext c, SmsApi api) => api.BalanceAsync(c)).WithName("balance")
+            .WithSummary("Balance, reserved amount, unit price, currency, environment")
+            .Produces<WireDocs.Success<BalanceResult>>(200)
+            .Errors(401, 429);
+        group.MapPost("/calculate", (HttpContext c, SmsApi api) => api.CalculateAsync(c)).WithName("calculate")
+            .WithSummary("A budget into an SMS count, or a would-be send into its exact cost")
+            .Accepts<WireDocs.CalculateBody>("application/json")
+            .Produces<WireDocs.Success<CalculateResult>>(200)
+            .Errors(400, 401, 413, 415, 429);
+        group.MapGet("/health", (HttpContext c, SmsApi api) => api.HealthAsync(c)).WithName("health")
+            .WithSummary("Liveness and readiness of the store and carrier routes (no key needed)")
+            .Produces<WireDocs.Success<HealthResult>>(200)
+            .Produces<WireDocs.Success<HealthResult>>(503);
+        group.MapDelete("/cancel/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "cancel")).WithName("cancel")
+            .WithSummary("Cancel what has not reached the carrier, and refund it")
+            .Produces<WireDocs.Success<MessageActionResult>>(200)
+            .Errors(400, 401, 404, 409, 429);
+        group.MapPost("/pause/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "pause")).WithName("pause")
+            .WithSummary("Pause a scheduled or recurring send")
+            .Produces<WireDocs.Success<MessageActionResult>>(200)
+            .Errors(400, 401, 404, 409, 429);
+        group.MapPost("/resume/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "resume")).WithName("resume")
+            .WithSummary("Resume a paused send; occurrences missed while paused are skipped and refunded")
+            .Produces<WireDocs.Success<MessageActionResult>>(200)
+            .Errors(400, 401, 404, 409, 429);
         app.MapFallback((HttpContext c) => HttpPlumbing.WriteErrorAsync(c, new ApiError(404, LisolooErrorCodes.EndpointNotFound,
             $"No endpoint {c.Request.Method} {c.Request.Path.Value}. The v1 API lives under {BasePath}.")));
     }
@@ -293,6 +320,21 @@ internal sealed class SmsApi(
         }
 
         await HttpPlumbing.WriteJsonAsync(context, outcome.Status, outcome.Response).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Endpoint metadata helpers.</summary>
+internal static class EndpointDocs
+{
+    /// <summary>Declares the error envelope for each status.</summary>
+    public static RouteHandlerBuilder Errors(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            builder.Produces<WireDocs.Error>(status);
+        }
+
+        return builder;
     }
 }
 

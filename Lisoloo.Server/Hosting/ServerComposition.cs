@@ -45,6 +45,7 @@ internal static class ServerComposition
         services.AddSingleton<ICarrier, SandboxCarrier>();
         services.AddSingleton<CarrierRouter>();
         services.AddSingleton<SmsApi>();
+        services.AddLisolooOpenApi();
         services.AddHostedService<SchedulerWorker>();
         services.AddHostedService<DispatchWorker>();
         services.AddHostedService<ReceiptWorker>();
@@ -77,6 +78,7 @@ internal static class ServerComposition
     public static WebApplication UseLisolooServer(this WebApplication app)
     {
         app.UseLisolooErrors();
+        app.MapLisolooOpenApi();
         SmsApi.Map(app);
         var store = app.Services.GetRequiredService<SqliteStore>();
         app.Services.GetRequiredService<ServerMetrics>().ObserveQueues(store.PendingDeliveries, () => store.Database.QueueDepth);

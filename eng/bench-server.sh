@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Accept-path benchmark of Lisoloo.Server: POST /send over loopback with wrk, SQLite on disk, sandbox carrier.
+# Usage: eng/bench-server.sh [duration, default 20s] [connections, default 32]
+# Needs wrk (Debian package `wrk`). Starts the server (Release) on a free port with a temp data folder, stops it by PID.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+duration="${1:-20s}"; connections="${2:-32}"
+command -v wrk >/dev/null || { echo "bench-server.sh: wrk is required (apt-get install wrk)" >&2; exit 1; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build "$root/Lisoloo.Server" -c Release -nologo -clp:ErrorsOnly >/dev/null
+dll="$root/Lisoloo.Server/bin/Release/net10.0/Lisoloo.Server.dll"
+data="$(mktemp -d)"; port="$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"
+export Lisoloo__Store__DataDirectory="$data" Lisoloo__Bootstrap__CreateSandboxKey=false Logging__LogLevel__Default=Warning
+key="$(dotnet "$dll" keys create --merchant bench --env test --balance 100000000 --unit-price 0.000001 --send-per-minute 100000000 | python3 -c 'import json,sys;print(json.load(sys.stdin)["api_key"])')"
+dotnet "$dll" --urls "http://127.0.0.1:$port" >"$data/server.log" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/v1/lisoloo/sms-api/health" >/dev/null && break; sleep 0.1; done
+url="http://127.0.0.1:$port/api/v1/lisoloo/sms-api/send"
+one='{"to":["+14155550100"],"message":"Your code is 493201"}'
+hundred="{\"to\":[$(python3 -c 'print(",".join("\"+1415555%04d\"" % i for i in range(100)))')],\"message\":\"Sale: 20% off today\"}"
+export LISOLOO_KEY="$key"
+echo "== warm-up (5s)"; LISOLOO_BODY="$one" wrk -t1 -c"$connections" -d5s -s "$root/eng/bench/send.lua" "$url" >/dev/null
+echo "== 1 recipient per request: wrk -t1 -c$connections -d$duration"; LISOLOO_BODY="$one" wrk -t1 -c"$connections" -d"$duration" -s "$root/eng/bench/send.lua" "$url"
+echo "== 100 recipients per request: wrk -t1 -c$connections -d$duration"; LISOLOO_BODY="$hundred" wrk -t1 -c"$connections" -d"$duration" -s "$root/eng/bench/send.lua" "$url"
+echo "== store: $(du -sh "$data" | cut -f1) after the runs"
