@@ -17,6 +17,7 @@ namespace Lisoloo.Server.Api;
 [JsonSerializable(typeof(HealthResult))]
 [JsonSerializable(typeof(MessageActionResult))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;
 
 /// <summary>Writes the contract's envelopes.</summary>

@@ -76,7 +76,11 @@ internal sealed record IdempotencyRequest(string Key, byte[] RequestHash);
 internal sealed record AcceptOutcome(int Status, byte[] Response, bool Replayed);
 
 /// <summary>A delivery claimed for hand-off to a carrier.</summary>
-internal sealed record ClaimedDelivery(long DeliveryId, long SendId, string MessageId, string Recipient, string Body, string? SenderId, string Encoding, int Segments, string Environment, long CostMicros, long AccountId);
+internal sealed record ClaimedDelivery(long DeliveryId, long SendId, string MessageId, string Recipient, string Body, string? SenderId, string Encoding, int Segments, string Environment, long CostMicros, long AccountId)
+{
+    /// <summary>The occurrence this delivery belongs to.</summary>
+    public int Seq { get; init; } = 1;
+}
 
 /// <summary>What a carrier said about one submitted delivery.</summary>
 /// <param name="DeliveryId">The delivery row.</param>

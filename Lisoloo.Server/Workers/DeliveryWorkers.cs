@@ -121,7 +121,7 @@ internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, 
                 results = await carrier.SubmitAsync(batch, stoppingToken).ConfigureAwait(false);
             }
 
-            await store.ApplySubmitResultsAsync(results, carrierName, RetryDelay, stoppingToken).ConfigureAwait(false);
+            await store.ApplySubmitResultsAsync(batch, results, carrierName, RetryDelay, stoppingToken).ConfigureAwait(false);
             var sent = results.Count(r => r.Accepted);
             metrics.Submitted(carrierName, true, sent);
             metrics.Submitted(carrierName, false, results.Count - sent);

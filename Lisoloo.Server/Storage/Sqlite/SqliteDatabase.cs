@@ -66,13 +66,42 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         return await op.Task.ConfigureAwait(false);
     }
 
-    /// <summary>Runs a read on a pooled connection (WAL readers never block the writer).</summary>
-    public T Read<T>(Func<SqliteConnection, T> read)
+    /// <summary>Runs a read on a pooled open connection (WAL readers never block the writer).</summary>
+    public T Read<T>(Func<SqliteConnection, T> read) => Query(ctx => read(ctx.Connection));
+
+    /// <summary>Runs a read with a pooled open connection whose prepared commands are cached by SQL text (hot paths).</summary>
+    public T Query<T>(Func<WriteContext, T> read)
     {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return read(connection);
+        if (!_readers.TryTake(out var context))
+        {
+            var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            context = new WriteContext(connection);
+        }
+
+        var healthy = false;
+        try
+        {
+            var result = read(context);
+            healthy = true;
+            return result;
+        }
+        finally
+        {
+            if (healthy && _readers.Count < MaxPooledReaders && !_disposed)
+            {
+                _readers.Add(context);
+            }
+            else
+            {
+                context.Dispose();
+            }
+        }
     }
+
+    private const int MaxPooledReaders = 32;
+    private readonly System.Collections.Concurrent.ConcurrentBag<WriteContext> _readers = [];
+    private volatile bool _disposed;
 
     /// <summary>True when a trivial read succeeds.</summary>
     public bool Ping()
@@ -191,8 +220,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _writes.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+
         await _writeConnection.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
     }
@@ -233,7 +268,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 }
 
 /// <summary>The writer connection inside the current group transaction, with prepared commands cached by SQL text.</summary>
-internal sealed class WriteContext(SqliteConnection connection)
+internal sealed class WriteContext(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
@@ -257,4 +292,16 @@ internal sealed class WriteContext(SqliteConnection connection)
     }
 
     public int Exec(string sql) => Command(sql).ExecuteNonQuery();
+
+    /// <summary>Disposes the cached commands and the connection.</summary>
+    public void Dispose()
+    {
+        foreach (var cmd in _commands.Values)
+        {
+            cmd.Dispose();
+        }
+
+        _commands.Clear();
+        Connection.Dispose();
+    }
 }

@@ -230,16 +230,19 @@ internal sealed partial class SqliteStore
     /// <summary>
     /// Claims due pending deliveries (and queued or processing ones whose lease ran out after a crash), moves them to
     /// <c>processing</c> under a lease, and writes their <c>sms.queued</c> and <c>sms.processing</c> events.
+    /// Two statements per batch, whatever its size.
     /// </summary>
     public Task<IReadOnlyList<ClaimedDelivery>> ClaimDeliveriesAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
         var leaseUntil = now + (long)lease.TotalMilliseconds;
         var claimed = new List<ClaimedDelivery>();
-        var fresh = new List<(long Id, long SendId, string Recipient, int Seq, string State)>();
+        var states = new List<string>();
+        var events = new EventWriter(ctx, now);
         var cmd = ctx.Command("""
             SELECT d.id, d.send_id, s.message_id, d.recipient, s.body, s.sender_id, s.encoding, s.segments, k.environment,
-                   s.unit_price_micros * s.segments, s.account_id, d.state, d.seq
+                   s.unit_price_micros * s.segments, s.account_id, d.state, d.seq,
+                   s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events
             FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
             WHERE d.state IN ('pending','queued','processing') AND d.due_at <= @now
             ORDER BY d.due_at LIMIT @n
@@ -251,38 +254,39 @@ internal sealed partial class SqliteStore
             while (r.Read())
             {
                 claimed.Add(new ClaimedDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
-                    r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)));
-                var state = r.GetString(11);
-                if (state != "processing")
-                {
-                    fresh.Add((r.GetInt64(0), r.GetInt64(1), r.GetString(3), r.GetInt32(12), state));
-                }
+                    r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)) { Seq = r.GetInt32(12) });
+                states.Add(r.GetString(11));
+                events.Seed(r.GetInt64(1), r.GetString(2), r.GetInt64(13), NullableString(r, 14), NullableString(r, 15), r.GetInt32(7), NullableString(r, 5));
             }
+        }
+
+        if (claimed.Count == 0)
+        {
+            return (IReadOnlyList<ClaimedDelivery>)claimed;
         }
 
         var update = ctx.Command("""
             UPDATE deliveries SET state='processing', due_at=@lease, lease_until=@lease, attempts=attempts+1, updated_at=@now,
               timestamps=json_set(timestamps,'$.queued',COALESCE(json_extract(timestamps,'$.queued'),@now),'$.processing',@now)
-            WHERE id=@id
+            WHERE id IN (SELECT value FROM json_each(@ids))
             """);
-        var pid = update.Parameters.Add("@id", SqliteType.Integer);
         update.Parameters.AddWithValue("@lease", leaseUntil);
         update.Parameters.AddWithValue("@now", now);
-        foreach (var d in claimed)
-        {
-            pid.Value = d.DeliveryId;
-            update.ExecuteNonQuery();
-        }
+        update.Parameters.AddWithValue("@ids", IdArray(claimed.Select(c => c.DeliveryId)));
+        update.ExecuteNonQuery();
 
-        var events = new EventWriter(ctx, now);
-        foreach (var d in fresh)
+        for (var i = 0; i < claimed.Count; i++)
         {
-            if (d.State == "pending")
+            var d = claimed[i];
+            if (states[i] == "pending")
             {
                 events.Transition(d.SendId, d.Seq, d.Recipient, "queued", "pending", null, null);
             }
 
-            events.Transition(d.SendId, d.Seq, d.Recipient, "processing", "queued", null, null);
+            if (states[i] != "processing")
+            {
+                events.Transition(d.SendId, d.Seq, d.Recipient, "processing", "queued", null, null);
+            }
         }
 
         return (IReadOnlyList<ClaimedDelivery>)claimed;
@@ -290,38 +294,79 @@ internal sealed partial class SqliteStore
 
     /// <summary>
     /// Applies what the carrier said at submit: accepted → <c>sent</c> (the reserve becomes spend), refused → <c>failed</c>
-    /// and refunded, retryable → back to <c>queued</c> for a later attempt.
+    /// and refunded, retryable → back to <c>queued</c> for a later attempt. Accepted rows are applied in one statement.
     /// </summary>
-    public Task ApplySubmitResultsAsync(IReadOnlyList<SubmitResult> results, string carrier, TimeSpan retryDelay, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    public Task ApplySubmitResultsAsync(IReadOnlyList<ClaimedDelivery> batch, IReadOnlyList<SubmitResult> results, string carrier, TimeSpan retryDelay, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
+        var byId = batch.ToDictionary(d => d.DeliveryId);
         var events = new EventWriter(ctx, now);
-        var spend = new Dictionary<long, long>();
+        events.Preload(batch.Select(d => d.SendId));
+        var accepted = new System.Text.StringBuilder("[");
         foreach (var result in results)
         {
+            if (!result.Accepted)
+            {
+                continue;
+            }
+
+            if (accepted.Length > 1)
+            {
+                accepted.Append(',');
+            }
+
+            accepted.Append("{\"id\":").Append(result.DeliveryId.ToString(CultureInfo.InvariantCulture))
+                .Append(",\"due\":").Append((result.ReceiptState is null ? long.MaxValue : result.ReceiptAt).ToString(CultureInfo.InvariantCulture))
+                .Append(",\"ref\":").Append(System.Text.Json.JsonSerializer.Serialize(result.CarrierRef ?? string.Empty, Api.ServerJsonContext.Default.String))
+                .Append(",\"rs\":").Append(result.ReceiptState is null ? "null" : "\"" + result.ReceiptState + "\"")
+                .Append('}');
+        }
+
+        accepted.Append(']');
+        var spend = new Dictionary<long, long>();
+        if (accepted.Length > 2)
+        {
+            var cmd = ctx.Command("""
+                UPDATE deliveries SET state='sent', carrier=@c, carrier_ref=NULLIF(json_extract(j.value,'$.ref'),''), receipt_state=json_extract(j.value,'$.rs'),
+                  due_at=json_extract(j.value,'$.due'), lease_until=0, updated_at=@now, timestamps=json_set(timestamps,'$.sent',@now)
+                FROM json_each(@j) AS j
+                WHERE deliveries.id = json_extract(j.value,'$.id') AND deliveries.state='processing'
+                RETURNING deliveries.id
+                """);
+            cmd.Parameters.AddWithValue("@c", carrier);
+            cmd.Parameters.AddWithValue("@now", now);
+            cmd.Parameters.AddWithValue("@j", accepted.ToString());
+            var updated = new List<long>();
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    updated.Add(r.GetInt64(0));
+                }
+            }
+
+            foreach (var id in updated)
+            {
+                var d = byId[id];
+                spend[d.AccountId] = spend.GetValueOrDefault(d.AccountId) + d.CostMicros;
+                events.Transition(d.SendId, d.Seq, d.Recipient, "sent", "processing", null, null);
+            }
+        }
+
+        foreach (var result in results)
+        {
+            if (result.Accepted)
+            {
+                continue;
+            }
+
             var row = ReadDeliveryForUpdate(ctx, result.DeliveryId);
             if (row is null || row.State != "processing")
             {
                 continue; // cancelled meanwhile, or already settled by an earlier attempt
             }
 
-            if (result.Accepted)
-            {
-                var cmd = ctx.Command("""
-                    UPDATE deliveries SET state='sent', carrier=@c, carrier_ref=@ref, receipt_state=@rs, due_at=@due, lease_until=0, updated_at=@now,
-                      timestamps=json_set(timestamps,'$.sent',@now) WHERE id=@id
-                    """);
-                cmd.Parameters.AddWithValue("@c", carrier);
-                cmd.Parameters.AddWithValue("@ref", (object?)result.CarrierRef ?? DBNull.Value);
-                cmd.Parameters.AddWithValue("@rs", (object?)result.ReceiptState ?? DBNull.Value);
-                cmd.Parameters.AddWithValue("@due", result.ReceiptState is null ? long.MaxValue : result.ReceiptAt);
-                cmd.Parameters.AddWithValue("@now", now);
-                cmd.Parameters.AddWithValue("@id", result.DeliveryId);
-                cmd.ExecuteNonQuery();
-                spend[row.AccountId] = spend.GetValueOrDefault(row.AccountId) + row.CostMicros;
-                events.Transition(row.SendId, row.Seq, row.Recipient, "sent", "processing", null, null);
-            }
-            else if (result.Retryable)
+            if (result.Retryable)
             {
                 var cmd = ctx.Command("UPDATE deliveries SET state='queued', due_at=@due, lease_until=0, updated_at=@now, error_code=@ec, error_message=@em WHERE id=@id");
                 cmd.Parameters.AddWithValue("@due", now + (long)retryDelay.TotalMilliseconds);
@@ -353,33 +398,44 @@ internal sealed partial class SqliteStore
 
     // ------------------------------------------------------------------ receipts
 
-    /// <summary>Applies receipts announced at submit (the sandbox carrier's) whose time has come. Returns how many.</summary>
+    /// <summary>Applies receipts announced at submit (the sandbox carrier's) whose time has come, in one statement. Returns how many.</summary>
     public Task<int> ApplyDueAnnouncedReceiptsAsync(int max, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
-        var due = new List<(long Id, string State)>();
-        var cmd = ctx.Command("SELECT id, receipt_state FROM deliveries WHERE state='sent' AND due_at <= @now AND receipt_state IS NOT NULL ORDER BY due_at LIMIT @n");
+        var cmd = ctx.Command("""
+            UPDATE deliveries SET state=receipt_state,
+              error_code=CASE WHEN receipt_state IN ('undelivered','expired','rejected') THEN @code END,
+              error_message=CASE receipt_state WHEN 'undelivered' THEN @mu WHEN 'expired' THEN @me WHEN 'rejected' THEN @mr END,
+              receipt_state=NULL, lease_until=0, due_at=@now, updated_at=@now, timestamps=json_set(timestamps, '$.' || receipt_state, @now)
+            WHERE id IN (SELECT id FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @n)
+            RETURNING send_id, seq, recipient, state, error_code, error_message
+            """);
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@n", max);
+        cmd.Parameters.AddWithValue("@code", LisolooErrorCodes.DestinationNotCovered);
+        cmd.Parameters.AddWithValue("@mu", ReceiptError("undelivered").Message);
+        cmd.Parameters.AddWithValue("@me", ReceiptError("expired").Message);
+        cmd.Parameters.AddWithValue("@mr", ReceiptError("rejected").Message);
+        var applied = new List<(long SendId, int Seq, string Recipient, string State, int? Code, string? Message)>();
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                due.Add((r.GetInt64(0), r.GetString(1)));
+                applied.Add((r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableString(r, 5)));
             }
         }
 
         var events = new EventWriter(ctx, now);
-        foreach (var (id, state) in due)
+        events.Preload(applied.Select(a => a.SendId));
+        foreach (var a in applied)
         {
-            var row = ReadDeliveryForUpdate(ctx, id)!;
-            var (code, message) = ReceiptError(state);
-            Settle(ctx, row, state, code, message, now, null, null);
-            events.Transition(row.SendId, row.Seq, row.Recipient, state, "sent", code, message);
+            events.Transition(a.SendId, a.Seq, a.Recipient, a.State, "sent", a.Code, a.Message);
         }
 
-        return due.Count;
+        return applied.Count;
     }, cancellationToken);
+
+    private static string IdArray(IEnumerable<long> ids) => "[" + string.Join(',', ids) + "]";
 
     /// <summary>The earliest announced receipt not yet applied.</summary>
     public long? NextAnnouncedReceiptAt() => db.Read(c =>
@@ -533,6 +589,31 @@ internal sealed partial class SqliteStore
         private readonly Dictionary<long, SendTarget?> _targets = [];
 
         private sealed record SendTarget(string MessageId, long KeyId, string Url, string? Events, int Segments, string? SenderId);
+
+        /// <summary>Records a send's target from columns the caller already read.</summary>
+        public void Seed(long sendId, string messageId, long keyId, string? url, string? events, int segments, string? senderId) =>
+            _targets[sendId] = url is null ? null : new SendTarget(messageId, keyId, url, events, segments, senderId);
+
+        /// <summary>Loads the targets of many sends in one query.</summary>
+        public void Preload(IEnumerable<long> sendIds)
+        {
+            var missing = sendIds.Where(id => !_targets.ContainsKey(id)).Distinct().ToList();
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            var cmd = ctx.Command("""
+                SELECT s.id, s.message_id, s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, s.segments, s.sender_id
+                FROM sends s JOIN api_keys k ON k.id = s.key_id WHERE s.id IN (SELECT value FROM json_each(@ids))
+                """);
+            cmd.Parameters.AddWithValue("@ids", IdArray(missing));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                Seed(r.GetInt64(0), r.GetString(1), r.GetInt64(2), NullableString(r, 3), NullableString(r, 4), r.GetInt32(5), NullableString(r, 6));
+            }
+        }
 
         public void Transition(long sendId, int seq, string recipient, string status, string previous, int? errorCode, string? errorMessage)
         {

@@ -74,16 +74,15 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     });
 
     /// <summary>The active key with this hash, compared in constant time; <see langword="null"/> when unknown or revoked.</summary>
-    public ApiKeyInfo? FindKey(byte[] keyHash) => db.Read(c =>
+    public ApiKeyInfo? FindKey(byte[] keyHash) => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        var cmd = ctx.Command("""
             SELECT k.id, k.account_id, m.name, k.environment, k.prefix, a.currency, a.unit_price_micros, k.default_sender,
                    k.webhook_url, k.webhook_events, k.webhook_disabled_at, k.send_per_minute, k.status_per_minute,
                    k.balance_per_minute, k.calculate_per_minute, k.key_hash, k.revoked_at
             FROM api_keys k JOIN accounts a ON a.id = k.account_id JOIN merchants m ON m.id = a.merchant_id
             WHERE k.key_hash = @h
-            """;
+            """);
         cmd.Parameters.AddWithValue("@h", keyHash);
         using var r = cmd.ExecuteReader();
         if (!r.Read())
@@ -300,23 +299,17 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
             var sendId = (long)cmd.ExecuteScalar()!;
             Ledger(ctx, key.AccountId, "reserve", send.CostMicros, sendId, now);
 
-            var occ = ctx.Command("INSERT INTO occurrences(send_id, seq, due_at, state) VALUES (@s,@q,@d,@st)");
-            var ps = occ.Parameters.Add("@s", SqliteType.Integer);
-            var pq = occ.Parameters.Add("@q", SqliteType.Integer);
-            var pd = occ.Parameters.Add("@d", SqliteType.Integer);
-            var pst = occ.Parameters.Add("@st", SqliteType.Text);
-            ps.Value = sendId;
-            pst.Value = immediate ? "released" : "scheduled";
-            for (var i = 0; i < send.OccurrencesAt.Count; i++)
-            {
-                pq.Value = i + 1;
-                pd.Value = immediate ? now : send.OccurrencesAt[i];
-                occ.ExecuteNonQuery();
-            }
-
             if (immediate)
             {
+                // One occurrence, released at once: its deliveries are the only rows (no occurrence row needed).
                 InsertDeliveries(ctx, sendId, 1, send.Recipients, now + (send.CancelWithinSeconds * 1000L), now);
+            }
+            else
+            {
+                var occ = ctx.Command("INSERT INTO occurrences(send_id, seq, due_at, state) SELECT @s, key + 1, value, 'scheduled' FROM json_each(@d)");
+                occ.Parameters.AddWithValue("@s", sendId);
+                occ.Parameters.AddWithValue("@d", "[" + string.Join(',', send.OccurrencesAt) + "]");
+                occ.ExecuteNonQuery();
             }
 
             if (idempotency is not null)
@@ -362,18 +355,29 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
 
     private static void InsertDeliveries(WriteContext ctx, long sendId, int seq, IReadOnlyList<string> recipients, long dueAt, long now)
     {
-        var cmd = ctx.Command("INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, timestamps) VALUES (@s,@q,@r,'pending',@d,@now,@ts)");
-        var pr = cmd.Parameters.Add("@r", SqliteType.Text);
+        var ts = "{\"pending\":" + now.ToString(CultureInfo.InvariantCulture) + "}";
+        if (recipients.Count == 1)
+        {
+            var one = ctx.Command("INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, timestamps) VALUES (@s,@q,@r,'pending',@d,@now,@ts)");
+            one.Parameters.AddWithValue("@s", sendId);
+            one.Parameters.AddWithValue("@q", seq);
+            one.Parameters.AddWithValue("@r", recipients[0]);
+            one.Parameters.AddWithValue("@d", dueAt);
+            one.Parameters.AddWithValue("@now", now);
+            one.Parameters.AddWithValue("@ts", ts);
+            one.ExecuteNonQuery();
+            return;
+        }
+
+        // Numbers are E.164 (+ and digits): joining them into a JSON array needs no escaping.
+        var cmd = ctx.Command("INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, timestamps) SELECT @s, @q, value, 'pending', @d, @now, @ts FROM json_each(@r)");
         cmd.Parameters.AddWithValue("@s", sendId);
         cmd.Parameters.AddWithValue("@q", seq);
+        cmd.Parameters.AddWithValue("@r", "[\"" + string.Join("\",\"", recipients) + "\"]");
         cmd.Parameters.AddWithValue("@d", dueAt);
         cmd.Parameters.AddWithValue("@now", now);
-        cmd.Parameters.AddWithValue("@ts", "{\"pending\":" + now.ToString(CultureInfo.InvariantCulture) + "}");
-        foreach (var recipient in recipients)
-        {
-            pr.Value = recipient;
-            cmd.ExecuteNonQuery();
-        }
+        cmd.Parameters.AddWithValue("@ts", ts);
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Drops idempotency records older than the retention.</summary>

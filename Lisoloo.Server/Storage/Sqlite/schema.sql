@@ -106,7 +106,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS ix_deliveries_send ON deliveries(send_id, seq);
 CREATE INDEX IF NOT EXISTS ix_deliveries_carrier_ref ON deliveries(carrier, carrier_ref) WHERE carrier_ref IS NOT NULL;
-CREATE INDEX IF NOT EXISTS ix_deliveries_work ON deliveries(due_at) WHERE state IN ('pending','queued','processing','sent');
+CREATE INDEX IF NOT EXISTS ix_deliveries_due ON deliveries(due_at) WHERE state IN ('pending','queued','processing');
+CREATE INDEX IF NOT EXISTS ix_deliveries_receipts ON deliveries(due_at) WHERE state = 'sent' AND receipt_state IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY,
