@@ -143,10 +143,17 @@ internal sealed class SmsApi(
         var key = HttpPlumbing.Authenticate(context, store);
         HttpPlumbing.RateLimit(context, limiter, key, RateLimitedEndpoint.Status, key.StatusPerMinute ?? Options.RateLimits.StatusPerMinute);
         ValidateMessageId(messageId);
-        var view = store.GetSend(messageId, key.AccountId) ?? throw new ApiErrorException(ApiError.NotFound());
+        var view = store.GetSend(messageId, key.AccountId) ?? throw NotFound(messageId, key);
         var status = StatusView.Build(view);
         return HttpPlumbing.WriteJsonAsync(context, 200, Envelope.Success(200, status, ServerJsonContext.Default.MessageStatus, context.RequestId()));
     }
+
+    /// <summary>404, or 403/1004 when the message is the same merchant's in the other environment (never another merchant's).</summary>
+    private ApiErrorException NotFound(string messageId, ApiKeyInfo key) =>
+        store.OtherEnvironmentOf(messageId, key.AccountId) is { } environment
+            ? new ApiErrorException(new ApiError(403, LisolooErrorCodes.WrongEnvironment,
+                $"This message belongs to your {environment} environment; use a {environment} key to reach it."))
+            : new ApiErrorException(ApiError.NotFound());
 
     private static void ValidateMessageId(string messageId)
     {
@@ -304,12 +311,20 @@ internal sealed class SmsApi(
             SkippedOccurrences = o.SkippedOccurrences,
         }, ServerJsonContext.Default.MessageActionResult, requestId);
 
-        var outcome = action switch
+        AcceptOutcome outcome;
+        try
         {
-            "cancel" => await store.CancelAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
-            "pause" => await store.PauseAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
-            _ => await store.ResumeAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
-        };
+            outcome = action switch
+            {
+                "cancel" => await store.CancelAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
+                "pause" => await store.PauseAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
+                _ => await store.ResumeAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
+            };
+        }
+        catch (ApiErrorException ex) when (ex.Error.ErrorCode == LisolooErrorCodes.MessageNotFound)
+        {
+            throw NotFound(messageId, key);
+        }
         if (outcome.Replayed)
         {
             context.Response.Headers["Idempotent-Replayed"] = "true";

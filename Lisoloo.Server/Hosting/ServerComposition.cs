@@ -38,6 +38,9 @@ internal static class ServerComposition
     public static WebApplicationBuilder AddLisolooServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Per-request hosting logs cost more than a send at high rates; configuration can still turn them back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         services.AddLisolooStore(builder.Configuration);
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<WorkSignals>();

@@ -64,6 +64,19 @@ internal sealed partial class SqliteStore
         return view with { Occurrences = occurrences, Deliveries = deliveries };
     });
 
+    /// <summary>The environment of a message that belongs to the same merchant as <paramref name="accountId"/> but another account; null otherwise.</summary>
+    public string? OtherEnvironmentOf(string messageId, long accountId) => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT a2.environment FROM sends s JOIN accounts a2 ON a2.id = s.account_id JOIN accounts a1 ON a1.merchant_id = a2.merchant_id
+            WHERE s.message_id=@m AND a1.id=@a AND a2.id <> @a
+            """;
+        cmd.Parameters.AddWithValue("@m", messageId);
+        cmd.Parameters.AddWithValue("@a", accountId);
+        return cmd.ExecuteScalar() as string;
+    });
+
     // ------------------------------------------------------------------ cancel, pause, resume
 
     /// <summary>Cancels what has not reached the carrier (pending deliveries, scheduled or paused occurrences) and refunds it.</summary>
