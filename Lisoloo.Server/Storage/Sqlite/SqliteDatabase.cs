@@ -108,12 +108,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         try
         {
-            return Read(c =>
-            {
-                using var cmd = c.CreateCommand();
-                cmd.CommandText = "SELECT 1";
-                return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
-            });
+            return Query(ctx => Convert.ToInt32(ctx.Command("SELECT 1").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1);
         }
         catch (SqliteException)
         {

@@ -15,14 +15,13 @@ internal sealed partial class SqliteStore
     // ------------------------------------------------------------------ status
 
     /// <summary>The send with this id in this account, or null (also for another account's message).</summary>
-    public SendView? GetSend(string messageId, long accountId) => db.Read(c =>
+    public SendView? GetSend(string messageId, long accountId) => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        var cmd = ctx.Command("""
             SELECT id, message_id, sending_type, state, encoding, segments, sender_id, total_recipients, total_messages,
                    total_cost_micros, refunded_micros, currency, created_at, recipients
             FROM sends WHERE message_id=@m AND account_id=@a
-            """;
+            """);
         cmd.Parameters.AddWithValue("@m", messageId);
         cmd.Parameters.AddWithValue("@a", accountId);
         long sendId;
@@ -40,8 +39,7 @@ internal sealed partial class SqliteStore
         }
 
         var occurrences = new List<OccurrenceView>();
-        cmd.Parameters.Clear();
-        cmd.CommandText = "SELECT seq, due_at, state FROM occurrences WHERE send_id=@s ORDER BY seq";
+        cmd = ctx.Command("SELECT seq, due_at, state FROM occurrences WHERE send_id=@s ORDER BY seq");
         cmd.Parameters.AddWithValue("@s", sendId);
         using (var r = cmd.ExecuteReader())
         {
@@ -52,7 +50,8 @@ internal sealed partial class SqliteStore
         }
 
         var deliveries = new List<DeliveryView>();
-        cmd.CommandText = $"SELECT seq, recipient, state, error_code, error_message, updated_at, timestamps FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {MaxStatusRows}";
+        cmd = ctx.Command($"SELECT seq, recipient, state, error_code, error_message, updated_at, timestamps FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {MaxStatusRows}");
+        cmd.Parameters.AddWithValue("@s", sendId);
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
@@ -65,13 +64,12 @@ internal sealed partial class SqliteStore
     });
 
     /// <summary>The environment of a message that belongs to the same merchant as <paramref name="accountId"/> but another account; null otherwise.</summary>
-    public string? OtherEnvironmentOf(string messageId, long accountId) => db.Read(c =>
+    public string? OtherEnvironmentOf(string messageId, long accountId) => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        var cmd = ctx.Command("""
             SELECT a2.environment FROM sends s JOIN accounts a2 ON a2.id = s.account_id JOIN accounts a1 ON a1.merchant_id = a2.merchant_id
             WHERE s.message_id=@m AND a1.id=@a AND a2.id <> @a
-            """;
+            """);
         cmd.Parameters.AddWithValue("@m", messageId);
         cmd.Parameters.AddWithValue("@a", accountId);
         return cmd.ExecuteScalar() as string;
@@ -231,10 +229,9 @@ internal sealed partial class SqliteStore
     }, cancellationToken);
 
     /// <summary>The earliest scheduled occurrence not yet released (for scheduler lag and sleeping until then).</summary>
-    public long? NextScheduledAt() => db.Read(c =>
+    public long? NextScheduledAt() => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT MIN(due_at) FROM occurrences WHERE state='scheduled'";
+        var cmd = ctx.Command("SELECT MIN(due_at) FROM occurrences WHERE state='scheduled'");
         return cmd.ExecuteScalar() is long v ? v : (long?)null;
     });
 
@@ -451,10 +448,9 @@ internal sealed partial class SqliteStore
     private static string IdArray(IEnumerable<long> ids) => "[" + string.Join(',', ids) + "]";
 
     /// <summary>The earliest announced receipt not yet applied.</summary>
-    public long? NextAnnouncedReceiptAt() => db.Read(c =>
+    public long? NextAnnouncedReceiptAt() => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT MIN(due_at) FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL";
+        var cmd = ctx.Command("SELECT MIN(due_at) FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL");
         return cmd.ExecuteScalar() is long v ? v : (long?)null;
     });
 
@@ -570,10 +566,9 @@ internal sealed partial class SqliteStore
     }, cancellationToken);
 
     /// <summary>Outbox rows by state (for tests, metrics and operators).</summary>
-    public IReadOnlyDictionary<string, long> EventCounts() => db.Read(c =>
+    public IReadOnlyDictionary<string, long> EventCounts() => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT state, COUNT(*) FROM events GROUP BY state";
+        var cmd = ctx.Command("SELECT state, COUNT(*) FROM events GROUP BY state");
         using var r = cmd.ExecuteReader();
         var d = new Dictionary<string, long>(StringComparer.Ordinal);
         while (r.Read())
@@ -585,10 +580,9 @@ internal sealed partial class SqliteStore
     });
 
     /// <summary>Deliveries waiting for hand-off (for the queue-depth metric).</summary>
-    public long PendingDeliveries() => db.Read(c =>
+    public long PendingDeliveries() => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending','queued')";
+        var cmd = ctx.Command("SELECT COUNT(*) FROM deliveries WHERE state IN ('pending','queued')");
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     });
 

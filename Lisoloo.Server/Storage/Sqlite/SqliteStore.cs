@@ -66,10 +66,9 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     }, cancellationToken);
 
     /// <summary>True when at least one key exists (revoked or not): the first-run bootstrap runs only on an empty store.</summary>
-    public bool AnyKey() => db.Read(c =>
+    public bool AnyKey() => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT EXISTS(SELECT 1 FROM api_keys)";
+        var cmd = ctx.Command("SELECT EXISTS(SELECT 1 FROM api_keys)");
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
     });
 
@@ -103,13 +102,12 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     });
 
     /// <summary>Every key, newest first, without secrets.</summary>
-    public IReadOnlyList<ApiKeyListing> ListKeys() => db.Read(c =>
+    public IReadOnlyList<ApiKeyListing> ListKeys() => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        var cmd = ctx.Command("""
             SELECT k.id, m.name, k.environment, k.prefix, k.created_at, k.revoked_at, k.webhook_url, k.webhook_events, k.webhook_disabled_at
             FROM api_keys k JOIN accounts a ON a.id = k.account_id JOIN merchants m ON m.id = a.merchant_id ORDER BY k.id DESC
-            """;
+            """);
         using var r = cmd.ExecuteReader();
         var list = new List<ApiKeyListing>();
         while (r.Read())
@@ -131,47 +129,44 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     }, cancellationToken);
 
     /// <summary>The account's balance, by id.</summary>
-    public AccountBalance? GetBalance(long accountId) => db.Read(c => ReadBalance(c, "a.id = @v", accountId, null));
+    public AccountBalance? GetBalance(long accountId) => db.Query(ctx => ReadBalance(ctx, "a.id = @v", accountId, null));
 
     /// <summary>The account's balance, by merchant name and environment.</summary>
-    public AccountBalance? GetBalance(string merchant, string environment) => db.Read(c => ReadBalance(c, "m.name = @v", merchant, environment));
+    public AccountBalance? GetBalance(string merchant, string environment) => db.Query(ctx => ReadBalance(ctx, "m.name = @v", merchant, environment));
 
     /// <summary>Adds credit with its ledger row. Returns the new balance, or null when the account does not exist.</summary>
     public Task<AccountBalance?> TopUpAsync(string merchant, string environment, long micros, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
-        var balance = ReadBalance(ctx.Connection, "m.name = @v", merchant, environment, ctx.Transaction);
+        var balance = ReadBalance(ctx, "m.name = @v", merchant, environment);
         if (balance is null)
         {
             return null;
         }
 
         TopUp(ctx, balance.AccountId, micros, Now);
-        return ReadBalance(ctx.Connection, "m.name = @v", merchant, environment, ctx.Transaction);
+        return ReadBalance(ctx, "m.name = @v", merchant, environment);
     }, cancellationToken);
 
     /// <summary>Rebuilds balance and reserved amount from the ledger alone (the consistency check of the tests).</summary>
-    public (long Balance, long Reserved) LedgerTotals(long accountId) => db.Read(c =>
+    public (long Balance, long Reserved) LedgerTotals(long accountId) => db.Query(ctx =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        var cmd = ctx.Command("""
             SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount_micros WHEN 'refund' THEN amount_micros WHEN 'reserve' THEN -amount_micros ELSE 0 END),0),
                    COALESCE(SUM(CASE kind WHEN 'reserve' THEN amount_micros WHEN 'refund' THEN -amount_micros WHEN 'spend' THEN -amount_micros ELSE 0 END),0)
             FROM ledger_entries WHERE account_id=@a
-            """;
+            """);
         cmd.Parameters.AddWithValue("@a", accountId);
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
     });
 
-    private static AccountBalance? ReadBalance(SqliteConnection c, string where, object value, string? environment, SqliteTransaction? tx = null)
+    private static AccountBalance? ReadBalance(WriteContext ctx, string where, object value, string? environment)
     {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = $"""
+        var cmd = ctx.Command($"""
             SELECT a.id, m.name, a.environment, a.balance_micros, a.reserved_micros, a.unit_price_micros, a.currency
             FROM accounts a JOIN merchants m ON m.id = a.merchant_id WHERE {where} {(environment is null ? string.Empty : "AND a.environment = @e")}
-            """;
+            """);
         cmd.Parameters.AddWithValue("@v", value);
         if (environment is not null)
         {
@@ -264,7 +259,7 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
             cmd.Parameters.AddWithValue("@a", key.AccountId);
             if (cmd.ExecuteNonQuery() != 1)
             {
-                var balance = ReadBalance(ctx.Connection, "a.id = @v", key.AccountId, null, ctx.Transaction);
+                var balance = ReadBalance(ctx, "a.id = @v", key.AccountId, null);
                 throw new ApiErrorException(Errors.InsufficientBalance(send.CostMicros, balance?.BalanceMicros ?? 0, key.Currency));
             }
 
