@@ -9,6 +9,9 @@ public static class RepoPaths
     /// <summary>Gets the folder of the WireMock contract mappings.</summary>
     public static string ContractDir => Path.Combine(Root, "tests", "contract");
 
+    /// <summary>Gets the folder of the WireMock stub mapping files (<c>tests/contract/mappings</c>).</summary>
+    public static string ContractMappingsDir => Path.Combine(ContractDir, "mappings");
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
