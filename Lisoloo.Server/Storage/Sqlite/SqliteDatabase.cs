@@ -5,7 +5,7 @@ namespace Lisoloo.Server.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite file: schema, pooled read connections, and the single writer. Every write goes through
-/// <see cref="WriteAsync{T}"/>: a loop that takes every pending write, runs each inside its own savepoint of one
+/// <c>WriteAsync</c>: a loop that takes every pending write, runs each inside its own savepoint of one
 /// transaction (group commit), commits once (WAL, <c>synchronous=FULL</c>: on disk before the commit returns), and
 /// only then completes the callers. A write that throws rolls back its own savepoint and fails alone.
 /// </summary>
@@ -59,9 +59,17 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private long _writesDone;
 
     /// <summary>Runs <paramref name="work"/> on the writer connection inside a savepoint; completes after the commit.</summary>
-    public async Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default) => WriteAsync(work, savepoint: true, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the group transaction. With <paramref name="savepoint"/> false (the hot accept path)
+    /// the work runs without its own savepoint, which saves two statements: it may throw
+    /// <see cref="Api.ApiErrorException"/> only before its first write; any other exception rolls the whole batch back and
+    /// the writer replays it with a savepoint per write, so one failure never takes the others down.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<WriteContext, T> work, bool savepoint, CancellationToken cancellationToken = default)
     {
-        var op = new WriteOp<T>(work);
+        var op = new WriteOp<T>(work) { Savepoint = savepoint };
         await _writes.Writer.WriteAsync(op, cancellationToken).ConfigureAwait(false);
         return await op.Task.ConfigureAwait(false);
     }
@@ -160,25 +168,15 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             Exception? commitError = null;
             try
             {
-                using var tx = _writeConnection.BeginTransaction(deferred: false);
-                context.Transaction = tx;
-                foreach (var op in batch)
+                if (!RunBatch(batch, context, forceSavepoints: false))
                 {
-                    context.Exec("SAVEPOINT w");
-                    try
+                    foreach (var op in batch)
                     {
-                        op.Run(context);
-                        context.Exec("RELEASE w");
+                        op.Reset();
                     }
-                    catch (Exception ex) when (ex is not OutOfMemoryException)
-                    {
-                        context.Exec("ROLLBACK TO w");
-                        context.Exec("RELEASE w");
-                        op.Fault(ex);
-                    }
-                }
 
-                tx.Commit();
+                    RunBatch(batch, context, forceSavepoints: true);
+                }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -200,10 +198,55 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 }
                 else
                 {
-                    op.Fault(commitError);
+                    op.FailAll(commitError);
                 }
             }
         }
+    }
+
+    /// <summary>One transaction over the batch. False (and rolled back) when a write without savepoint failed mid-way.</summary>
+    private static bool RunBatch(List<WriteOp> batch, WriteContext context, bool forceSavepoints)
+    {
+        using var tx = context.Connection.BeginTransaction(deferred: false);
+        context.Transaction = tx;
+        foreach (var op in batch)
+        {
+            if (op.Savepoint || forceSavepoints)
+            {
+                context.Exec("SAVEPOINT w");
+                try
+                {
+                    op.Run(context);
+                    context.Exec("RELEASE w");
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    context.Exec("ROLLBACK TO w");
+                    context.Exec("RELEASE w");
+                    op.Fault(ex);
+                }
+            }
+            else
+            {
+                try
+                {
+                    op.Run(context);
+                }
+                catch (Api.ApiErrorException ex)
+                {
+                    op.Fault(ex); // thrown before any write, by contract
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    tx.Rollback();
+                    context.Transaction = null;
+                    return false;
+                }
+            }
+        }
+
+        tx.Commit();
+        return true;
     }
 
     private static void Exec(SqliteConnection connection, string sql)
@@ -229,36 +272,53 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     private abstract class WriteOp
     {
+        public bool Savepoint { get; init; } = true;
+
         public abstract void Run(WriteContext context);
+
+        public abstract void Reset();
 
         public abstract void Complete();
 
         public abstract void Fault(Exception error);
+
+        public abstract void FailAll(Exception error);
     }
 
     private sealed class WriteOp<T>(Func<WriteContext, T> work) : WriteOp
     {
         private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
-        private bool _faulted;
+        private Exception? _error;
 
         public Task<T> Task => _tcs.Task;
 
         public override void Run(WriteContext context) => _result = work(context);
 
+        public override void Reset()
+        {
+            _error = null;
+            _result = default;
+        }
+
+        /// <summary>After the commit: the result, or this write's own failure.</summary>
         public override void Complete()
         {
-            if (!_faulted)
+            if (_error is null)
             {
                 _tcs.TrySetResult(_result!);
             }
+            else
+            {
+                _tcs.TrySetException(_error);
+            }
         }
 
-        public override void Fault(Exception error)
-        {
-            _faulted = true;
-            _tcs.TrySetException(error);
-        }
+        /// <summary>Records this write's failure (its savepoint was rolled back); reported at completion.</summary>
+        public override void Fault(Exception error) => _error ??= error;
+
+        /// <summary>The whole transaction failed.</summary>
+        public override void FailAll(Exception error) => _tcs.TrySetException(error);
     }
 }
 

@@ -313,7 +313,7 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
             }
 
             return new AcceptOutcome(201, response, Replayed: false);
-        }, cancellationToken);
+        }, savepoint: false, cancellationToken);
 
     private static AcceptOutcome? FindIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, long now)
     {
