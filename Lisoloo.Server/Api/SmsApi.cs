@@ -286,6 +286,12 @@ internal sealed class SmsApi(
             checks["carrier:live"] = new HealthCheck { Status = "not_configured", Description = "No live carrier route is configured (Lisoloo:LiveCarrier); live keys are refused with 1502." };
         }
 
+        // A stable summary name beside the per-route checks: "carrier" is healthy when every configured route is ready.
+        checks["carrier"] = new HealthCheck
+        {
+            Status = degraded ? "degraded" : "healthy",
+            Description = string.Join(", ", carriers.All.Select(c => c.Name + (c.IsReady ? " ready" : " not ready"))),
+        };
         var status = !storeOk ? "unhealthy" : degraded ? "degraded" : "healthy";
         var result = new HealthResult { Status = status, Version = ServerInfo.Version, Time = time.GetUtcNow(), Checks = checks };
         var code = storeOk ? 200 : 503;
@@ -383,8 +389,11 @@ internal static class StatusView
             });
         }
 
-        var occurrences = new List<OccurrenceStatus>(view.Occurrences.Count);
-        foreach (var o in view.Occurrences)
+        var occurrences = new List<OccurrenceStatus>(Math.Max(1, view.Occurrences.Count));
+        IEnumerable<OccurrenceView> stored = view.SendingType == "immediate"
+            ? [new OccurrenceView(1, view.FirstSendAt, "released")] // an immediate send is one occurrence, released at submit
+            : view.Occurrences;
+        foreach (var o in stored)
         {
             string state;
             if (o.State == "released" && bySeq.TryGetValue(o.Seq, out var seqCounts))
@@ -418,7 +427,7 @@ internal static class StatusView
             Currency = view.Currency,
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(view.CreatedAt),
             Counts = counts,
-            Occurrences = view.SendingType == "immediate" ? null : occurrences,
+            Occurrences = occurrences,
             Recipients = recipients,
         };
     }

@@ -135,7 +135,11 @@ internal sealed record SendView(
     long CreatedAt,
     IReadOnlyList<OccurrenceView> Occurrences,
     IReadOnlyList<DeliveryView> Deliveries,
-    IReadOnlyList<string> Recipients);
+    IReadOnlyList<string> Recipients)
+{
+    /// <summary>When the first (for immediate sends: the only) occurrence is due, unix ms.</summary>
+    public long FirstSendAt { get; init; }
+}
 
 /// <summary>One occurrence of a send.</summary>
 internal sealed record OccurrenceView(int Seq, long DueAt, string State);

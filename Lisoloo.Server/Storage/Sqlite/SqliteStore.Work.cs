@@ -19,7 +19,7 @@ internal sealed partial class SqliteStore
     {
         var cmd = ctx.Command("""
             SELECT id, message_id, sending_type, state, encoding, segments, sender_id, total_recipients, total_messages,
-                   total_cost_micros, refunded_micros, currency, created_at, recipients
+                   total_cost_micros, refunded_micros, currency, created_at, recipients, first_send_at
             FROM sends WHERE message_id=@m AND account_id=@a
             """);
         cmd.Parameters.AddWithValue("@m", messageId);
@@ -35,7 +35,10 @@ internal sealed partial class SqliteStore
 
             sendId = r.GetInt64(0);
             view = new SendView(sendId, r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableString(r, 6),
-                r.GetInt32(7), r.GetInt32(8), r.GetInt64(9), r.GetInt64(10), r.GetString(11), r.GetInt64(12), [], [], r.GetString(13).Split('\n'));
+                r.GetInt32(7), r.GetInt32(8), r.GetInt64(9), r.GetInt64(10), r.GetString(11), r.GetInt64(12), [], [], r.GetString(13).Split('\n'))
+            {
+                FirstSendAt = r.GetInt64(14),
+            };
         }
 
         var occurrences = new List<OccurrenceView>();

@@ -4,7 +4,9 @@ using System.Text.Json;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Hosting;
+using Lisoloo.Server.Storage;
 using Lisoloo.Server.Storage.Sqlite;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -24,13 +26,21 @@ internal sealed class TestServer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, string dataDirectory, Uri baseUrl)
+    private TestServer(WebApplication app, string dataDirectory, Uri baseUrl, HttpMessageHandler? inMemoryHandler)
     {
         _app = app;
         DataDirectory = dataDirectory;
         BaseUrl = baseUrl;
-        Http = new HttpClient { BaseAddress = new Uri(baseUrl, ApiPath), Timeout = TimeSpan.FromSeconds(30) };
+        InMemoryHandler = inMemoryHandler;
+        Http = new HttpClient(inMemoryHandler ?? new SocketsHttpHandler(), disposeHandler: inMemoryHandler is null)
+        {
+            BaseAddress = new Uri(baseUrl, ApiPath),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
     }
+
+    /// <summary>The in-memory handler when started with <c>inMemory: true</c> (no socket at all); null on Kestrel.</summary>
+    public HttpMessageHandler? InMemoryHandler { get; }
 
     /// <summary>The server's root URL (http://127.0.0.1:port/).</summary>
     public Uri BaseUrl { get; }
@@ -46,7 +56,7 @@ internal sealed class TestServer : IAsyncDisposable
     public SqliteStore Store => Services.GetRequiredService<SqliteStore>();
 
     /// <summary>Starts a server. <paramref name="settings"/> override configuration keys (e.g. <c>Lisoloo:RateLimits:SendPerMinute</c>).</summary>
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataDirectory = null)
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataDirectory = null, bool inMemory = false)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -76,11 +86,21 @@ internal sealed class TestServer : IAsyncDisposable
         {
             b.Configuration.AddInMemoryCollection(config);
             b.Logging.ClearProviders();
+            if (inMemory)
+            {
+                b.WebHost.UseTestServer();
+            }
+
             services?.Invoke(b.Services);
         });
         await app.StartAsync().ConfigureAwait(false);
+        if (inMemory)
+        {
+            return new TestServer(app, dataDirectory, new Uri("http://localhost/"), app.GetTestServer().CreateHandler());
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, dataDirectory, new Uri(address.TrimEnd('/') + "/"));
+        return new TestServer(app, dataDirectory, new Uri(address.TrimEnd('/') + "/"), null);
     }
 
     /// <summary>Creates a key through the same code as <c>keys create</c>.</summary>
@@ -89,13 +109,23 @@ internal sealed class TestServer : IAsyncDisposable
         => Services.GetRequiredService<KeyIssuer>().CreateAsync(new KeyRequest(merchant, environment, balance, unitPrice, "USD",
             webhookUrl, webhookUser, webhookPassword, webhookEvents, null, sendPerMinute));
 
+    /// <summary>Stores a key whose cleartext the test chooses (for replaying recorded requests that carry a fixed key).</summary>
+    public async Task<ApiKeyInfo> CreateKnownKeyAsync(string apiKey, string merchant, decimal balance, decimal unitPrice = 0.02m)
+    {
+        var protector = Services.GetRequiredService<SecretProtector>();
+        await Store.CreateKeyAsync(new NewApiKey(merchant, apiKey.StartsWith("sk_live_", StringComparison.Ordinal) ? "live" : "test", KeyMaterial.Hash(apiKey),
+            KeyMaterial.DisplayPrefix(apiKey), (long)(balance * 1_000_000m), (long)(unitPrice * 1_000_000m), "USD",
+            protector.Protect(Sdk.Webhooks.WebhookSecret.Generate()), null, null, null, null, null, null)).ConfigureAwait(false);
+        return Store.FindKey(KeyMaterial.Hash(apiKey))!;
+    }
+
     /// <summary>An SDK client for <paramref name="apiKey"/> against this server (retries off unless asked).</summary>
     public LisolooClient Client(string apiKey, bool retries = false) => new(new LisolooClientOptions
     {
         ApiKey = apiKey,
         BaseUrl = BaseUrl,
         Resilience = { Enabled = retries },
-    }, new HttpClient());
+    }, InMemoryHandler is null ? new HttpClient() : new HttpClient(InMemoryHandler, disposeHandler: false));
 
     /// <summary>Sends a raw request; returns status and parsed JSON body.</summary>
     public async Task<RawResponse> SendRawAsync(HttpMethod method, string path, string? apiKey, string? json = null, IDictionary<string, string>? headers = null, string contentType = "application/json")
