@@ -44,6 +44,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>What the server printed so far (stdout and stderr interleaved), for failure messages.</summary>
     public string Output
     {
