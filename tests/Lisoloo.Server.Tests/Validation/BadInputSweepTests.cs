@@ -109,7 +109,8 @@ public sealed class BadInputSweepTests
         var sends = _server.Store.Database.Read(c =>
         {
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM sends";
+            cmd.CommandText = "SELECT COUNT(*) FROM sends WHERE account_id = @a";
+            cmd.Parameters.AddWithValue("@a", account.AccountId);
             return (long)cmd.ExecuteScalar()!;
         });
         Assert.Multiple(() =>
