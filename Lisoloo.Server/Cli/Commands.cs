@@ -31,7 +31,15 @@ internal static class Commands
         root.Subcommands.Add(serve);
         root.Subcommands.Add(KeysCommand());
         root.Subcommands.Add(BalanceCommand());
-        return root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Like every other failure of the operator commands: one JSON object on stderr, exit code 1 (not the help text).
+            Console.Error.WriteLine(Json(w => w.WriteString("error", string.Join(" ", parsed.Errors.Select(e => e.Message)) + " See --help.")));
+            return Task.FromResult(1);
+        }
+
+        return parsed.InvokeAsync();
     }
 
     private static Command KeysCommand()

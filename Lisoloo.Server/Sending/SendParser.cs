@@ -111,13 +111,13 @@ internal static class SendParser
         var cancelWithin = 0;
         if (TryGet(root, "cancel_within", out var cw))
         {
-            if (cw.ValueKind != JsonValueKind.Number || !cw.TryGetInt32(out cancelWithin))
+            if (cw.ValueKind != JsonValueKind.Number)
             {
                 errors.Add(WrongType("cancel_within", "an integer number of seconds"));
             }
-            else if (cancelWithin < 0 || cancelWithin > MaxCancelWithinSeconds)
+            else if (!cw.TryGetInt32(out cancelWithin) || cancelWithin < 0 || cancelWithin > MaxCancelWithinSeconds)
             {
-                errors.Add(new FieldError("cancel_within", LisolooErrorCodes.InvalidCancelWithin, $"cancel_within must be between 0 and {MaxCancelWithinSeconds} seconds."));
+                errors.Add(new FieldError("cancel_within", LisolooErrorCodes.InvalidCancelWithin, $"cancel_within must be a whole number of seconds from 0 to {MaxCancelWithinSeconds}."));
             }
             else if (type != "immediate" && cancelWithin > 0)
             {
@@ -234,12 +234,6 @@ internal static class SendParser
             return ([], 0);
         }
 
-        if (count > MaxRecipients)
-        {
-            errors.Add(new FieldError("to", LisolooErrorCodes.TooManyRecipients, $"to holds {count} numbers; at most {MaxRecipients} are allowed per request."));
-            return ([], 0);
-        }
-
         var numbers = new List<string>(count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
@@ -259,6 +253,14 @@ internal static class SendParser
             }
 
             index++;
+        }
+
+        // The limit counts recipients after normalisation and de-duplication (the catalogue's 1104); the body limit
+        // bounds how many entries there can be to walk.
+        if (numbers.Count > MaxRecipients)
+        {
+            errors.Add(new FieldError("to", LisolooErrorCodes.TooManyRecipients, $"to holds {numbers.Count} distinct numbers; at most {MaxRecipients} are allowed per request."));
+            return ([], 0);
         }
 
         return (numbers, count - numbers.Count - CountInvalid(errors));
@@ -482,13 +484,13 @@ internal static class SendParser
         var interval = 1;
         if (TryGet(schedule, "interval", out var intervalElement))
         {
-            if (intervalElement.ValueKind != JsonValueKind.Number || !intervalElement.TryGetInt32(out interval))
+            if (intervalElement.ValueKind != JsonValueKind.Number)
             {
                 errors.Add(WrongType(F + ".interval", "an integer"));
             }
-            else if (interval < 1 || interval > MaxInterval)
+            else if (!intervalElement.TryGetInt32(out interval) || interval < 1 || interval > MaxInterval)
             {
-                errors.Add(new FieldError(F + ".interval", LisolooErrorCodes.InvalidInterval, $"interval must be between 1 and {MaxInterval}."));
+                errors.Add(new FieldError(F + ".interval", LisolooErrorCodes.InvalidInterval, $"interval must be a whole number from 1 to {MaxInterval}."));
             }
         }
 
