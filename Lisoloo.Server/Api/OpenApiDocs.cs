@@ -78,61 +78,141 @@ internal static class OpenApiDocs
 internal static class WireDocs
 {
     /// <summary>The body of <c>POST /send</c>.</summary>
-    internal sealed record SendBody(
-        [property: JsonPropertyName("to")] IReadOnlyList<string> To,
-        [property: JsonPropertyName("message")] string Message,
-        [property: JsonPropertyName("sender_id")] string? SenderId,
-        [property: JsonPropertyName("sending_type")] SendingType? SendingType,
-        [property: JsonPropertyName("callback_url")] string? CallbackUrl,
-        [property: JsonPropertyName("cancel_within")] int? CancelWithin,
-        [property: JsonPropertyName("timezone")] string? TimeZone,
-        [property: JsonPropertyName("scheduled_dates")] IReadOnlyList<ScheduledDateBody>? ScheduledDates,
-        [property: JsonPropertyName("recurring_schedule")] RecurringBody? RecurringSchedule);
+    internal sealed class SendBody
+    {
+        [JsonPropertyName("to")]
+        public required IReadOnlyList<string> To { get; init; }
+
+        [JsonPropertyName("message")]
+        public required string Message { get; init; }
+
+        [JsonPropertyName("sender_id")]
+        public string? SenderId { get; init; }
+
+        [JsonPropertyName("sending_type")]
+        public SendingType? SendingType { get; init; }
+
+        [JsonPropertyName("callback_url")]
+        public string? CallbackUrl { get; init; }
+
+        [JsonPropertyName("cancel_within")]
+        public int? CancelWithin { get; init; }
+
+        [JsonPropertyName("timezone")]
+        public string? TimeZone { get; init; }
+
+        [JsonPropertyName("scheduled_dates")]
+        public IReadOnlyList<ScheduledDateBody>? ScheduledDates { get; init; }
+
+        [JsonPropertyName("recurring_schedule")]
+        public RecurringBody? RecurringSchedule { get; init; }
+    }
 
     /// <summary>One scheduled date.</summary>
-    internal sealed record ScheduledDateBody(
-        [property: JsonPropertyName("date")] string Date,
-        [property: JsonPropertyName("time")] string Time,
-        [property: JsonPropertyName("timezone")] string? TimeZone);
+    internal sealed class ScheduledDateBody
+    {
+        [JsonPropertyName("date")]
+        public required string Date { get; init; }
+
+        [JsonPropertyName("time")]
+        public required string Time { get; init; }
+
+        [JsonPropertyName("timezone")]
+        public string? TimeZone { get; init; }
+    }
 
     /// <summary>A recurring schedule.</summary>
-    internal sealed record RecurringBody(
-        [property: JsonPropertyName("start_date")] string StartDate,
-        [property: JsonPropertyName("end_date")] string EndDate,
-        [property: JsonPropertyName("frequency")] RecurrenceFrequency Frequency,
-        [property: JsonPropertyName("interval")] int? Interval,
-        [property: JsonPropertyName("times")] IReadOnlyList<string> Times,
-        [property: JsonPropertyName("days_of_week")] IReadOnlyList<string>? DaysOfWeek,
-        [property: JsonPropertyName("timezone")] string? TimeZone);
+    internal sealed class RecurringBody
+    {
+        [JsonPropertyName("start_date")]
+        public required string StartDate { get; init; }
+
+        [JsonPropertyName("end_date")]
+        public required string EndDate { get; init; }
+
+        [JsonPropertyName("frequency")]
+        public required RecurrenceFrequency Frequency { get; init; }
+
+        [JsonPropertyName("interval")]
+        public int? Interval { get; init; }
+
+        [JsonPropertyName("times")]
+        public required IReadOnlyList<string> Times { get; init; }
+
+        [JsonPropertyName("days_of_week")]
+        public IReadOnlyList<string>? DaysOfWeek { get; init; }
+
+        [JsonPropertyName("timezone")]
+        public string? TimeZone { get; init; }
+    }
 
     /// <summary>The body of <c>POST /calculate</c>: a budget, or a would-be send.</summary>
-    internal sealed record CalculateBody(
-        [property: JsonPropertyName("budget")] decimal? Budget,
-        [property: JsonPropertyName("message")] string? Message,
-        [property: JsonPropertyName("to")] IReadOnlyList<string>? To,
-        [property: JsonPropertyName("sender_id")] string? SenderId,
-        [property: JsonPropertyName("sending_type")] SendingType? SendingType,
-        [property: JsonPropertyName("scheduled_dates")] IReadOnlyList<ScheduledDateBody>? ScheduledDates,
-        [property: JsonPropertyName("recurring_schedule")] RecurringBody? RecurringSchedule);
+    internal sealed class CalculateBody
+    {
+        [JsonPropertyName("budget")]
+        public decimal? Budget { get; init; }
+
+        [JsonPropertyName("message")]
+        public string? Message { get; init; }
+
+        [JsonPropertyName("to")]
+        public IReadOnlyList<string>? To { get; init; }
+
+        [JsonPropertyName("sender_id")]
+        public string? SenderId { get; init; }
+
+        [JsonPropertyName("sending_type")]
+        public SendingType? SendingType { get; init; }
+
+        [JsonPropertyName("scheduled_dates")]
+        public IReadOnlyList<ScheduledDateBody>? ScheduledDates { get; init; }
+
+        [JsonPropertyName("recurring_schedule")]
+        public RecurringBody? RecurringSchedule { get; init; }
+    }
 
     /// <summary>The success envelope.</summary>
-    internal sealed record Success<T>(
-        [property: JsonPropertyName("status_code")] int StatusCode,
-        [property: JsonPropertyName("data")] T Data,
-        [property: JsonPropertyName("request_id")] string RequestId);
+    internal sealed class Success<T>
+    {
+        [JsonPropertyName("status_code")]
+        public required int StatusCode { get; init; }
+
+        [JsonPropertyName("data")]
+        public required T Data { get; init; }
+
+        [JsonPropertyName("request_id")]
+        public required string RequestId { get; init; }
+    }
 
     /// <summary>The error envelope.</summary>
-    internal sealed record Error(
-        [property: JsonPropertyName("status_code")] int StatusCode,
-        [property: JsonPropertyName("error_code")] int ErrorCode,
-        [property: JsonPropertyName("message")] string Message,
-        [property: JsonPropertyName("errors")] IReadOnlyList<FieldErrorBody>? Errors,
-        [property: JsonPropertyName("details")] Dictionary<string, JsonNode>? Details,
-        [property: JsonPropertyName("request_id")] string RequestId);
+    internal sealed class Error
+    {
+        [JsonPropertyName("status_code")]
+        public required int StatusCode { get; init; }
+
+        [JsonPropertyName("error_code")]
+        public required int ErrorCode { get; init; }
+
+        [JsonPropertyName("message")]
+        public required string Message { get; init; }
+
+        [JsonPropertyName("errors")]
+        public IReadOnlyList<FieldErrorBody>? Errors { get; init; }
+
+        [JsonPropertyName("request_id")]
+        public required string RequestId { get; init; }
+    }
 
     /// <summary>One field at fault.</summary>
-    internal sealed record FieldErrorBody(
-        [property: JsonPropertyName("field")] string Field,
-        [property: JsonPropertyName("error_code")] int ErrorCode,
-        [property: JsonPropertyName("message")] string Message);
+    internal sealed class FieldErrorBody
+    {
+        [JsonPropertyName("field")]
+        public required string Field { get; init; }
+
+        [JsonPropertyName("error_code")]
+        public required int ErrorCode { get; init; }
+
+        [JsonPropertyName("message")]
+        public required string Message { get; init; }
+    }
 }

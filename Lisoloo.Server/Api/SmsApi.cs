@@ -35,7 +35,7 @@ internal sealed class SmsApi(
         group.MapPost("/send", (HttpContext c, SmsApi api) => api.SendAsync(c)).WithName("send")
             .WithSummary("Send now, on dates, or on a recurring schedule")
             .WithDescription("1–1,000 recipients; billed recipients × segments × occurrences at submit. Optional Idempotency-Key header.")
-            .Accepts<WireDocs.SendBody>("application/json")
+            .JsonBody<WireDocs.SendBody>()
             .Produces<WireDocs.Success<SendResult>>(201)
             .Errors(400, 401, 402, 409, 413, 415, 429, 503);
         group.MapGet("/status/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.StatusAsync(c, message_id)).WithName("status")
@@ -48,7 +48,7 @@ internal sealed class SmsApi(
             .Errors(401, 429);
         group.MapPost("/calculate", (HttpContext c, SmsApi api) => api.CalculateAsync(c)).WithName("calculate")
             .WithSummary("A budget into an SMS count, or a would-be send into its exact cost")
-            .Accepts<WireDocs.CalculateBody>("application/json")
+            .JsonBody<WireDocs.CalculateBody>()
             .Produces<WireDocs.Success<CalculateResult>>(200)
             .Errors(400, 401, 413, 415, 429);
         group.MapGet("/health", (HttpContext c, SmsApi api) => api.HealthAsync(c)).WithName("health")
@@ -347,6 +347,21 @@ internal sealed class SmsApi(
 /// <summary>Endpoint metadata helpers.</summary>
 internal static class EndpointDocs
 {
+    /// <summary>
+    /// Documents a JSON request body without <c>Accepts</c> metadata, which would make routing answer other media types
+    /// itself (a bare 404/415) instead of the handler's error envelope (415/1121, 400/1101).
+    /// </summary>
+    public static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken).ConfigureAwait(false);
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
+
     /// <summary>Declares the error envelope for each status.</summary>
     public static RouteHandlerBuilder Errors(this RouteHandlerBuilder builder, params int[] statuses)
     {
