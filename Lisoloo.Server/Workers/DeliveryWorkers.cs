@@ -16,6 +16,18 @@ internal abstract class LoopWorker(ILogger logger, TimeProvider time) : Backgrou
     /// <summary>One step; returns true when more work is probably waiting right now.</summary>
     protected abstract Task<bool> StepAsync(CancellationToken stoppingToken);
 
+    /// <summary>How long to sleep: until <paramref name="dueAtMs"/> (unix ms) when that is sooner than <paramref name="poll"/>.</summary>
+    protected TimeSpan SleepUntil(long? dueAtMs, TimeSpan poll)
+    {
+        if (dueAtMs is not { } at)
+        {
+            return poll;
+        }
+
+        var until = DateTimeOffset.FromUnixTimeMilliseconds(at) - time.GetUtcNow();
+        return until < TimeSpan.Zero ? TimeSpan.Zero : until < poll ? until : poll;
+    }
+
     /// <summary>Waits for a hint or the poll interval.</summary>
     protected abstract Task IdleAsync(CancellationToken stoppingToken);
 
@@ -75,15 +87,7 @@ internal sealed class SchedulerWorker(SqliteStore store, WorkSignals signals, Se
 
     protected override Task IdleAsync(CancellationToken stoppingToken)
     {
-        var poll = options.Value.Workers.PollInterval;
-        var next = store.NextScheduledAt();
-        if (next is { } at)
-        {
-            var until = DateTimeOffset.FromUnixTimeMilliseconds(at) - Time.GetUtcNow();
-            poll = until < poll ? (until < TimeSpan.Zero ? TimeSpan.Zero : until) : poll;
-        }
-
-        return signals.WaitScheduleAsync(poll, Time, stoppingToken);
+        return signals.WaitScheduleAsync(SleepUntil(store.NextScheduledAt(), options.Value.Workers.PollInterval), Time, stoppingToken);
     }
 }
 
@@ -160,14 +164,7 @@ internal sealed class ReceiptWorker(SqliteStore store, WorkSignals signals, IOpt
 
     protected override Task IdleAsync(CancellationToken stoppingToken)
     {
-        var poll = options.Value.Workers.PollInterval;
-        if (store.NextAnnouncedReceiptAt() is { } at)
-        {
-            var until = DateTimeOffset.FromUnixTimeMilliseconds(at) - Time.GetUtcNow();
-            poll = until < poll ? (until < TimeSpan.Zero ? TimeSpan.Zero : until) : poll;
-        }
-
-        return signals.WaitReceiptsAsync(poll, Time, stoppingToken);
+        return signals.WaitReceiptsAsync(SleepUntil(store.NextAnnouncedReceiptAt(), options.Value.Workers.PollInterval), Time, stoppingToken);
     }
 }
 

@@ -635,7 +635,8 @@ internal sealed partial class SqliteStore
 
             if (!_targets.TryGetValue(sendId, out var target))
             {
-                target = _targets[sendId] = LoadTarget(sendId);
+                Preload([sendId]);
+                target = _targets.GetValueOrDefault(sendId);
             }
 
             if (target is null || !EventPayload.Subscribed(target.Events, type))
@@ -653,22 +654,6 @@ internal sealed partial class SqliteStore
             cmd.Parameters.AddWithValue("@p", payload);
             cmd.Parameters.AddWithValue("@now", now);
             cmd.ExecuteNonQuery();
-        }
-
-        private SendTarget? LoadTarget(long sendId)
-        {
-            var cmd = ctx.Command("""
-                SELECT s.message_id, s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, s.segments, s.sender_id
-                FROM sends s JOIN api_keys k ON k.id = s.key_id WHERE s.id=@s
-                """);
-            cmd.Parameters.AddWithValue("@s", sendId);
-            using var r = cmd.ExecuteReader();
-            if (!r.Read() || r.IsDBNull(2))
-            {
-                return null;
-            }
-
-            return new SendTarget(r.GetString(0), r.GetInt64(1), r.GetString(2), NullableString(r, 3), r.GetInt32(4), NullableString(r, 5));
         }
     }
 }
