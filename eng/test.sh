@@ -35,6 +35,32 @@ status=0
 dotnet test "$root/Lisoloo.sln" -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" "$@" -- NUnit.NumberOfTestWorkers=2 || status=$?
 
+# --- native AOT proof: samples/AotSmoke publishes with zero trim/AOT warnings (they are errors there), and the
+#     native binary then sends through the reference server (started here on a free loopback port, stopped by PID) --
+aot_passed=0; aot_failed=0
+aot_dir="$root/.eng-tmp/aot"; rm -rf "$aot_dir"; mkdir -p "$aot_dir"
+if [ "$#" -gt 0 ]; then
+  echo "test.sh: extra test arguments given; the native AOT check is skipped"
+elif dotnet publish "$root/samples/AotSmoke" -c Release -r linux-x64 -nologo -o "$aot_dir/bin" >"$aot_dir/publish.log" 2>&1 \
+   && ! grep -qE "warning (IL|AOT)[0-9]+" "$aot_dir/publish.log"; then
+  server_dll="$root/Lisoloo.Server/bin/Release/net10.0/Lisoloo.Server.dll"
+  port="$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"
+  key="$(Lisoloo__Store__DataDirectory="$aot_dir/data" dotnet "$server_dll" keys create --merchant aot --env test --balance 1 \
+         | python3 -c 'import json,sys;print(json.load(sys.stdin)["api_key"])')" || key=""
+  Lisoloo__Store__DataDirectory="$aot_dir/data" Lisoloo__Bootstrap__CreateSandboxKey=false \
+    dotnet "$server_dll" --urls "http://127.0.0.1:$port" >"$aot_dir/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/api/v1/lisoloo/sms-api/health" >/dev/null && break; sleep 0.1; done
+  if timeout 60 "$aot_dir/bin/AotSmoke" "http://127.0.0.1:$port/" "$key" >"$aot_dir/run.log" 2>&1 && grep -q "^sent: " "$aot_dir/run.log"; then
+    aot_passed=1; echo "test.sh: native AOT sample published without warnings and sent through the reference server"
+  else
+    aot_failed=1; echo "test.sh: the native AOT sample failed against the reference server:" >&2; cat "$aot_dir/run.log" >&2
+  fi
+  kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true
+else
+  aot_failed=1; echo "test.sh: native AOT publish of samples/AotSmoke failed or warned:" >&2; grep -E "warning|error" "$aot_dir/publish.log" | tail -20 >&2 || true
+fi
+
 # --- one summed line over every test project ----------------------------------------------------------
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
@@ -48,6 +74,7 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${ab:-0}))
   skipped=$((skipped + ${total:-0} - ${exe:-0}))
 done
+passed=$((passed + aot_passed)); failed=$((failed + aot_failed))
 if [ "$files" -eq 0 ]; then
   echo "test.sh: no test results were written" >&2
   status=1
