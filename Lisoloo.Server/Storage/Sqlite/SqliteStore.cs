@@ -241,81 +241,20 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     // ------------------------------------------------------------------ accept
 
     /// <summary>
-    /// Stores a send in one savepoint: idempotency check, reserve (refused whole when the balance cannot cover it),
-    /// send row, occurrence rows, and for an immediate send its pending delivery rows. Answers after the commit.
+    /// Stores a send: idempotency check, reserve (refused whole when the balance cannot cover it), send row, occurrence
+    /// rows, and for an immediate send its pending delivery rows. Every accept of a group commit is written together by
+    /// <see cref="AcceptWriter"/> (a few multi-row statements per batch); answers after the commit is on disk.
     /// </summary>
     /// <exception cref="ApiErrorException">Insufficient balance (402) or an idempotency key reused with another body (409).</exception>
-    public Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, byte[] response, CancellationToken cancellationToken = default)
-        => db.WriteAsync(ctx =>
-        {
-            var now = Now;
-            if (idempotency is not null && FindIdempotent(ctx, key.KeyId, idempotency, now) is { } replay)
-            {
-                return replay;
-            }
+    public async Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, byte[] response, CancellationToken cancellationToken = default)
+        => await db.WriteGroupedAsync(_acceptWriter ??= new AcceptWriter(time), new AcceptItem(key, send, idempotency, response), cancellationToken).ConfigureAwait(false);
 
-            var cmd = ctx.Command("UPDATE accounts SET balance_micros = balance_micros - @c, reserved_micros = reserved_micros + @c WHERE id=@a AND balance_micros >= @c");
-            cmd.Parameters.AddWithValue("@c", send.CostMicros);
-            cmd.Parameters.AddWithValue("@a", key.AccountId);
-            if (cmd.ExecuteNonQuery() != 1)
-            {
-                var balance = ReadBalance(ctx, "a.id = @v", key.AccountId, null);
-                throw new ApiErrorException(Errors.InsufficientBalance(send.CostMicros, balance?.BalanceMicros ?? 0, key.Currency));
-            }
+    private AcceptWriter? _acceptWriter;
 
-            var immediate = send.SendingType == "immediate";
-            cmd = ctx.Command("""
-                INSERT INTO sends(message_id, key_id, account_id, sending_type, body, sender_id, encoding, segments, recipients,
-                  total_recipients, occurrences, total_messages, unit_price_micros, total_cost_micros, currency, callback_url,
-                  timezone, schedule, state, created_at, first_send_at)
-                VALUES (@mid,@k,@a,@t,@body,@sender,@enc,@seg,@rcpt,@nr,@no,@nm,@up,@cost,@cur,@cb,@tz,@sch,'active',@now,@first)
-                RETURNING id
-                """);
-            cmd.Parameters.AddWithValue("@mid", send.MessageId);
-            cmd.Parameters.AddWithValue("@k", key.KeyId);
-            cmd.Parameters.AddWithValue("@a", key.AccountId);
-            cmd.Parameters.AddWithValue("@t", send.SendingType);
-            cmd.Parameters.AddWithValue("@body", send.Body);
-            cmd.Parameters.AddWithValue("@sender", (object?)send.SenderId ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@enc", send.Encoding);
-            cmd.Parameters.AddWithValue("@seg", send.Segments);
-            cmd.Parameters.AddWithValue("@rcpt", string.Join('\n', send.Recipients));
-            cmd.Parameters.AddWithValue("@nr", send.Recipients.Count);
-            cmd.Parameters.AddWithValue("@no", send.OccurrencesAt.Count);
-            cmd.Parameters.AddWithValue("@nm", (long)send.Recipients.Count * send.Segments * send.OccurrencesAt.Count);
-            cmd.Parameters.AddWithValue("@up", key.UnitPriceMicros);
-            cmd.Parameters.AddWithValue("@cost", send.CostMicros);
-            cmd.Parameters.AddWithValue("@cur", key.Currency);
-            cmd.Parameters.AddWithValue("@cb", (object?)send.CallbackUrl ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@tz", (object?)send.TimeZone ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@sch", (object?)send.ScheduleJson ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@now", now);
-            cmd.Parameters.AddWithValue("@first", immediate ? now + (send.CancelWithinSeconds * 1000L) : send.OccurrencesAt[0]);
-            var sendId = (long)cmd.ExecuteScalar()!;
-            Ledger(ctx, key.AccountId, "reserve", send.CostMicros, sendId, now);
+    internal static ApiError IdempotencyConflict() => new(409, LisolooErrorCodes.IdempotencyKeyReused,
+        "This Idempotency-Key was used with a different request body in the last 24 hours.");
 
-            if (immediate)
-            {
-                // One occurrence, released at once: its deliveries are the only rows (no occurrence row needed).
-                InsertDeliveries(ctx, sendId, 1, send.Recipients, now + (send.CancelWithinSeconds * 1000L), now);
-            }
-            else
-            {
-                var occ = ctx.Command("INSERT INTO occurrences(send_id, seq, due_at, state) SELECT @s, key + 1, value, 'scheduled' FROM json_each(@d)");
-                occ.Parameters.AddWithValue("@s", sendId);
-                occ.Parameters.AddWithValue("@d", "[" + string.Join(',', send.OccurrencesAt) + "]");
-                occ.ExecuteNonQuery();
-            }
-
-            if (idempotency is not null)
-            {
-                StoreIdempotent(ctx, key.KeyId, idempotency, 201, response, now);
-            }
-
-            return new AcceptOutcome(201, response, Replayed: false);
-        }, savepoint: false, cancellationToken);
-
-    private static AcceptOutcome? FindIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, long now)
+    internal static AcceptOutcome? FindIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, long now)
     {
         var cmd = ctx.Command("SELECT request_hash, status, response FROM idempotency WHERE key_id=@k AND idem_key=@i AND created_at > @since");
         cmd.Parameters.AddWithValue("@k", keyId);
@@ -329,14 +268,13 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
 
         if (!CryptographicOperations.FixedTimeEquals((byte[])r.GetValue(0), idempotency.RequestHash))
         {
-            throw new ApiErrorException(new ApiError(409, LisolooErrorCodes.IdempotencyKeyReused,
-                "This Idempotency-Key was used with a different request body in the last 24 hours."));
+            throw new ApiErrorException(IdempotencyConflict());
         }
 
         return new AcceptOutcome(r.GetInt32(1), (byte[])r.GetValue(2), Replayed: true);
     }
 
-    private static void StoreIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, int status, byte[] response, long now)
+    internal static void StoreIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, int status, byte[] response, long now)
     {
         var cmd = ctx.Command("INSERT OR REPLACE INTO idempotency(key_id, idem_key, request_hash, status, response, created_at) VALUES (@k,@i,@h,@st,@r,@now)");
         cmd.Parameters.AddWithValue("@k", keyId);

@@ -75,6 +75,57 @@ public sealed class SqliteDatabaseTests
         }), Is.EqualTo(500));
     }
 
+    [Test]
+    public async Task Grouped_items_run_together_and_a_failing_group_is_replayed_item_by_item()
+    {
+        var writer = new TableWriter();
+        using var gate = new ManualResetEventSlim();
+        var blocker = _db.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10)));
+        var good = new[] { 21, 22, 23 }.Select(v => _db.WriteGroupedAsync(writer, v)).ToList();
+        var refused = _db.WriteGroupedAsync(writer, -1);   // refused before writing: the group goes on
+        var poison = _db.WriteGroupedAsync(writer, 13);    // throws after writing: the batch is replayed item by item
+        gate.Set();
+        await blocker;
+
+        Assert.That(await Task.WhenAll(good), Is.EqualTo(new[] { 21, 22, 23 }));
+        Assert.ThrowsAsync<ApiErrorException>(() => refused);
+        Assert.ThrowsAsync<InvalidOperationException>(() => poison);
+        Assert.That(writer.GroupSizes, Does.Contain(5), "the five items were first run as one group");
+        var rows = _db.Read(conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)";
+            return cmd.ExecuteScalar() as string;
+        });
+        Assert.That(rows, Is.EqualTo("21,22,23"), "the poisoned item's row was rolled back, the others committed once");
+    }
+
+    private sealed class TableWriter : IGroupWriter<int, int>
+    {
+        public List<int> GroupSizes { get; } = [];
+
+        public void Run(WriteContext context, IReadOnlyList<int> items, GroupOutcome<int>[] outcomes)
+        {
+            GroupSizes.Add(items.Count);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (items[i] < 0)
+                {
+                    outcomes[i] = new(0, new ApiErrorException(new ApiError(402, 1201, "refused")));
+                    continue;
+                }
+
+                Insert(context, items[i]);
+                if (items[i] == 13)
+                {
+                    throw new InvalidOperationException("poison");
+                }
+
+                outcomes[i] = new(items[i], null);
+            }
+        }
+    }
+
     private static int Insert(WriteContext ctx, int value)
     {
         var cmd = ctx.Command("INSERT INTO t(v) VALUES (@v)");
