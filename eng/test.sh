@@ -61,6 +61,20 @@ else
   aot_failed=1; echo "test.sh: native AOT publish of samples/AotSmoke failed or warned:" >&2; grep -E "warning|error" "$aot_dir/publish.log" | tail -20 >&2 || true
 fi
 
+# --- packaging: Lisoloo.Sdk packs (package validation on) with its README, symbols and every target ----------------
+pack_passed=0; pack_failed=0
+if [ "$#" -eq 0 ]; then
+  pack_dir="$root/.eng-tmp/pack"; rm -rf "$pack_dir"
+  if dotnet pack "$root/Lisoloo.Sdk" -c Release --no-build -nologo -o "$pack_dir" >"$root/.eng-tmp/pack.log" 2>&1 \
+     && nupkg="$(ls "$pack_dir"/Lisoloo.Sdk.*.nupkg 2>/dev/null | head -n 1)" && [ -n "$nupkg" ] && [ -f "${nupkg%.nupkg}.snupkg" ] \
+     && unzip -l "$nupkg" | grep -q "README.md" \
+     && [ "$(unzip -l "$nupkg" | grep -cE 'lib/(netstandard2.0|net8.0|net10.0)/Lisoloo.Sdk.dll')" -eq 3 ]; then
+    pack_passed=1; echo "test.sh: Lisoloo.Sdk packs with README, symbols and three targets"
+  else
+    pack_failed=1; echo "test.sh: packing Lisoloo.Sdk failed:" >&2; tail -20 "$root/.eng-tmp/pack.log" >&2
+  fi
+fi
+
 # --- one summed line over every test project ----------------------------------------------------------
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
@@ -74,7 +88,7 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${ab:-0}))
   skipped=$((skipped + ${total:-0} - ${exe:-0}))
 done
-passed=$((passed + aot_passed)); failed=$((failed + aot_failed))
+passed=$((passed + aot_passed + pack_passed)); failed=$((failed + aot_failed + pack_failed))
 if [ "$files" -eq 0 ]; then
   echo "test.sh: no test results were written" >&2
   status=1
