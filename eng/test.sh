@@ -67,8 +67,13 @@ if [ "$#" -eq 0 ]; then
   pack_dir="$root/.eng-tmp/pack"; rm -rf "$pack_dir"
   if dotnet pack "$root/Lisoloo.Sdk" -c Release --no-build -nologo -o "$pack_dir" >"$root/.eng-tmp/pack.log" 2>&1 \
      && nupkg="$(ls "$pack_dir"/Lisoloo.Sdk.*.nupkg 2>/dev/null | head -n 1)" && [ -n "$nupkg" ] && [ -f "${nupkg%.nupkg}.snupkg" ] \
-     && unzip -l "$nupkg" | grep -q "README.md" \
-     && [ "$(unzip -l "$nupkg" | grep -cE 'lib/(netstandard2.0|net8.0|net10.0)/Lisoloo.Sdk.dll')" -eq 3 ]; then
+     && python3 - "$nupkg" <<'PY'
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+need = {"README.md"} | {f"lib/{t}/Lisoloo.Sdk.dll" for t in ("netstandard2.0", "net8.0", "net10.0")}
+sys.exit(0 if need <= names else 1)
+PY
+  then
     pack_passed=1; echo "test.sh: Lisoloo.Sdk packs with README, symbols and three targets"
   else
     pack_failed=1; echo "test.sh: packing Lisoloo.Sdk failed:" >&2; tail -20 "$root/.eng-tmp/pack.log" >&2
