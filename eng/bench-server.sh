@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Accept-path benchmark of Lisoloo.Server: POST /send over loopback with wrk, SQLite on disk, sandbox carrier.
 # Usage: eng/bench-server.sh [duration, default 20s] [connections, default 32]
-# Needs wrk (Debian package `wrk`). Starts the server (Release) on a free port with a temp data folder, stops it by PID.
+# Needs wrk and sqlite3 (Debian packages `wrk`, `sqlite3`). Starts the server (Release) on a free port with a temp data folder, stops it by PID.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-20s}"; connections="${2:-32}"
@@ -22,5 +22,16 @@ hundred="{\"to\":[$(python3 -c 'print(",".join("\"+1415555%04d\"" % i for i in r
 export LISOLOO_KEY="$key"
 echo "== warm-up (5s)"; LISOLOO_BODY="$one" wrk -t1 -c"$connections" -d5s -s "$root/eng/bench/send.lua" "$url" >/dev/null
 echo "== 1 recipient per request: wrk -t1 -c$connections -d$duration"; LISOLOO_BODY="$one" wrk -t1 -c"$connections" -d"$duration" -s "$root/eng/bench/send.lua" "$url"
+echo "== end to end after the 1-recipient run: accepted → delivered (sandbox delay 1 s), drained with the workers"
+db="$data/lisoloo.db"
+for _ in $(seq 1 240); do
+  left="$(sqlite3 "file:$db?mode=ro" "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending','queued','processing','sent')" 2>/dev/null || echo 1)"
+  [ "$left" = "0" ] && break; sleep 0.5
+done
+sqlite3 "file:$db?mode=ro" "
+  WITH d AS (SELECT json_extract(timestamps,'\$.pending') AS p, json_extract(timestamps,'\$.delivered') AS dl FROM deliveries WHERE state='delivered')
+  SELECT printf('%d delivered in %.1f s of wall time: %.0f/s end to end; accept→delivered p50 %.2f s, max %.2f s (includes the 1 s sandbox delay)',
+    COUNT(*), (MAX(dl)-MIN(p))/1000.0, COUNT(*)*1000.0/(MAX(dl)-MIN(p)),
+    (SELECT (dl-p)/1000.0 FROM d ORDER BY dl-p LIMIT 1 OFFSET (SELECT COUNT(*)/2 FROM d)), MAX(dl-p)/1000.0) FROM d;"
 echo "== 100 recipients per request: wrk -t1 -c$connections -d$duration"; LISOLOO_BODY="$hundred" wrk -t1 -c"$connections" -d"$duration" -s "$root/eng/bench/send.lua" "$url"
 echo "== store: $(du -sh "$data" | cut -f1) after the runs"
