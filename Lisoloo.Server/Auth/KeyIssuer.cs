@@ -91,4 +91,23 @@ internal sealed class KeyIssuer(SqliteStore store, SecretProtector secrets)
             request.WebhookEvents, request.DefaultSender, request.SendPerMinute), cancellationToken).ConfigureAwait(false);
         return new IssuedKey(apiKey, keyId, request.Merchant, request.Environment, webhookSecret, prefix);
     }
+
+    /// <summary>Gives the key a new webhook secret; the old one also signs for <paramref name="overlap"/>. Returns the new secret (shown once).</summary>
+    /// <exception cref="ArgumentException">No such active key, or a negative overlap.</exception>
+    public async Task<string> RotateWebhookSecretAsync(long keyId, TimeSpan overlap, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        if (overlap < TimeSpan.Zero || overlap > TimeSpan.FromDays(30))
+        {
+            throw new ArgumentException("--overlap-hours must be between 0 and 720.");
+        }
+
+        var secret = WebhookSecret.Generate();
+        var until = (time.GetUtcNow() + overlap).ToUnixTimeMilliseconds();
+        if (!await store.RotateWebhookSecretAsync(keyId, secrets.Protect(secret), until, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ArgumentException($"No active key with id {keyId}.");
+        }
+
+        return secret;
+    }
 }

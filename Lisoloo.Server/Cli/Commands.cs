@@ -119,7 +119,24 @@ internal static class Commands
             });
         }));
 
-        return new Command("keys", "Create, list and revoke API keys.") { create, list, revoke };
+        var rotateKeyId = new Option<long>("--key-id") { Description = "The key's id (from keys list).", Required = true };
+        var overlapHours = new Option<double>("--overlap-hours") { Description = "How long the old secret keeps signing beside the new one (0–720, default 24).", DefaultValueFactory = _ => 24 };
+        var rotate = new Command("rotate-webhook-secret", "Give a key a new webhook secret (printed once); the old one also signs during the overlap.") { rotateKeyId, overlapHours };
+        rotate.SetAction((parse, ct) => WithStoreAsync(async (sp, store) =>
+        {
+            var id = parse.GetValue(rotateKeyId);
+            var hours = parse.GetValue(overlapHours);
+            var clock = sp.GetRequiredService<TimeProvider>();
+            var secret = await sp.GetRequiredService<KeyIssuer>().RotateWebhookSecretAsync(id, TimeSpan.FromHours(hours), clock, ct).ConfigureAwait(false);
+            return Json(w =>
+            {
+                w.WriteNumber("key_id", id);
+                w.WriteString("webhook_secret", secret);
+                w.WriteString("previous_secret_valid_until", clock.GetUtcNow().AddHours(hours).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            });
+        }));
+
+        return new Command("keys", "Create, list, revoke API keys and rotate their webhook secrets.") { create, list, revoke, rotate };
     }
 
     private static Command BalanceCommand()

@@ -97,7 +97,11 @@ internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? Carr
 internal sealed record CarrierReceipt(string Carrier, string CarrierRef, string State, int? ErrorCode, string? ErrorMessage);
 
 /// <summary>An outbox event claimed for delivery.</summary>
-internal sealed record ClaimedEvent(long Id, string EventId, long KeyId, string TargetUrl, string Type, byte[] Payload, int Attempts, bool LiveKey, string? WebhookUser, byte[]? WebhookPasswordEncrypted, byte[] WebhookSecretEncrypted, bool FromKeyWebhook);
+internal sealed record ClaimedEvent(long Id, string EventId, long KeyId, string TargetUrl, string Type, byte[] Payload, int Attempts, bool LiveKey, string? WebhookUser, byte[]? WebhookPasswordEncrypted, byte[] WebhookSecretEncrypted, bool FromKeyWebhook)
+{
+    /// <summary>The previous secret while a rotation's overlap lasts: deliveries are signed with both.</summary>
+    public byte[]? PreviousSecretEncrypted { get; init; }
+}
 
 /// <summary>How an event delivery attempt ended.</summary>
 internal enum EventAttemptOutcome

@@ -73,7 +73,10 @@ internal sealed class WebhookWorker(
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             request.Headers.UserAgent.ParseAdd("Lisoloo-Webhooks/" + ServerInfo.Version);
             request.Headers.TryAddWithoutValidation("Idempotency-Key", evt.EventId);
-            foreach (var (name, value) in WebhookSigner.Sign(secrets.Unprotect(evt.WebhookSecretEncrypted), evt.EventId, evt.Payload, Time.GetUtcNow()))
+            var signing = evt.PreviousSecretEncrypted is null
+                ? [secrets.Unprotect(evt.WebhookSecretEncrypted)]
+                : new[] { secrets.Unprotect(evt.WebhookSecretEncrypted), secrets.Unprotect(evt.PreviousSecretEncrypted) };
+            foreach (var (name, value) in WebhookSigner.Sign(signing, evt.EventId, evt.Payload, Time.GetUtcNow()))
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }

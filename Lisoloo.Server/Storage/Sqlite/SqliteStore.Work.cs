@@ -504,7 +504,8 @@ internal sealed partial class SqliteStore
         var list = new List<ClaimedEvent>();
         var cmd = ctx.Command("""
             SELECT e.id, e.event_id, e.key_id, e.target_url, e.type, e.payload, e.attempts, k.environment, k.webhook_user,
-                   k.webhook_password_enc, k.webhook_secret_enc, (k.webhook_url IS NOT NULL AND e.target_url = k.webhook_url)
+                   k.webhook_password_enc, k.webhook_secret_enc, (k.webhook_url IS NOT NULL AND e.target_url = k.webhook_url),
+                   CASE WHEN k.webhook_secret_prev_until > @now THEN k.webhook_secret_prev_enc END
             FROM events e JOIN api_keys k ON k.id = e.key_id
             WHERE e.state='pending' AND e.next_attempt_at <= @now ORDER BY e.next_attempt_at LIMIT @n
             """);
@@ -516,7 +517,10 @@ internal sealed partial class SqliteStore
             {
                 list.Add(new ClaimedEvent(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), (byte[])r.GetValue(5),
                     r.GetInt32(6) + 1, r.GetString(7) == "live", NullableString(r, 8), r.IsDBNull(9) ? null : (byte[])r.GetValue(9),
-                    (byte[])r.GetValue(10), r.GetInt64(11) == 1));
+                    (byte[])r.GetValue(10), r.GetInt64(11) == 1)
+                {
+                    PreviousSecretEncrypted = r.IsDBNull(12) ? null : (byte[])r.GetValue(12),
+                });
             }
         }
 

@@ -128,6 +128,22 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
         return cmd.ExecuteNonQuery() == 1;
     }, cancellationToken);
 
+    /// <summary>
+    /// Replaces an active key's webhook secret; the old one keeps signing (beside the new one) until
+    /// <paramref name="previousUntil"/> (unix ms), so receivers can switch without losing a delivery. False when no such active key.
+    /// </summary>
+    public Task<bool> RotateWebhookSecretAsync(long keyId, byte[] newSecretEncrypted, long previousUntil, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var cmd = ctx.Command("""
+            UPDATE api_keys SET webhook_secret_prev_enc = webhook_secret_enc, webhook_secret_prev_until = @until, webhook_secret_enc = @new
+            WHERE id=@id AND revoked_at IS NULL
+            """);
+        cmd.Parameters.AddWithValue("@until", previousUntil);
+        cmd.Parameters.AddWithValue("@new", newSecretEncrypted);
+        cmd.Parameters.AddWithValue("@id", keyId);
+        return cmd.ExecuteNonQuery() == 1;
+    }, cancellationToken);
+
     /// <summary>The account's balance, by id.</summary>
     public AccountBalance? GetBalance(long accountId) => db.Query(ctx => ReadBalance(ctx, "a.id = @v", accountId, null));
 

@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS api_keys (
   webhook_user TEXT,
   webhook_password_enc BLOB,
   webhook_secret_enc BLOB NOT NULL,
+  webhook_secret_prev_enc BLOB,        -- the secret before the last rotation, still signing until ..._prev_until
+  webhook_secret_prev_until INTEGER,
   webhook_events TEXT,
   webhook_disabled_at INTEGER,
   default_sender TEXT,

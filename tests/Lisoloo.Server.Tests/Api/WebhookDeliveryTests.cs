@@ -4,6 +4,7 @@ using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Tests.Infrastructure;
 using Lisoloo.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lisoloo.Server.Tests.Api;
 
@@ -125,6 +126,35 @@ public sealed class WebhookDeliveryTests
         await Wait.UntilAsync(() => _server.Store.EventCounts().GetValueOrDefault("failed") >= 1, TimeSpan.FromSeconds(20), "the event is marked failed");
         Assert.That(ForMessage("/down", sent.Value.MessageId), Has.Count.EqualTo(4));
         _receiver.Respond = (_, _) => 200;
+    }
+
+    [Test]
+    public async Task During_a_secret_rotation_deliveries_verify_with_the_old_and_the_new_secret()
+    {
+        var key = await _server.CreateKeyAsync(merchant: "rotate", webhookUrl: _receiver.Url("rotate").AbsoluteUri, webhookEvents: "sms.delivered");
+        var issuer = _server.Services.GetRequiredService<Lisoloo.Server.Auth.KeyIssuer>();
+        var fresh = await issuer.RotateWebhookSecretAsync(key.KeyId, TimeSpan.FromHours(1), TimeProvider.System);
+        using var client = _server.Client(key.ApiKey);
+        var during = await client.SendAsync(new SendRequest(["+14155550100"], "rotating"));
+        await Wait.UntilAsync(() => ForMessage("/rotate", during.Value.MessageId).Count >= 1, TimeSpan.FromSeconds(20), "the delivery");
+        var d = ForMessage("/rotate", during.Value.MessageId)[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(new WebhookVerifier([key.WebhookSecret]).Verify(name => d.Headers.GetValueOrDefault(name), d.Body).IsValid, Is.True, "old secret");
+            Assert.That(new WebhookVerifier([fresh]).Verify(name => d.Headers.GetValueOrDefault(name), d.Body).IsValid, Is.True, "new secret");
+            Assert.That(d.Headers["X-Lisoloo-Signature"].Split(',').Count(p => p.Trim().StartsWith("v1=", StringComparison.Ordinal)), Is.EqualTo(2));
+        });
+
+        // An overlap of zero ends the old secret at once.
+        var newest = await issuer.RotateWebhookSecretAsync(key.KeyId, TimeSpan.Zero, TimeProvider.System);
+        var after = await client.SendAsync(new SendRequest(["+14155550100"], "rotated"));
+        await Wait.UntilAsync(() => ForMessage("/rotate", after.Value.MessageId).Count >= 1, TimeSpan.FromSeconds(20), "the delivery");
+        var e = ForMessage("/rotate", after.Value.MessageId)[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(new WebhookVerifier([newest]).Verify(name => e.Headers.GetValueOrDefault(name), e.Body).IsValid, Is.True);
+            Assert.That(new WebhookVerifier([fresh]).Verify(name => e.Headers.GetValueOrDefault(name), e.Body).IsValid, Is.False, "the previous secret no longer signs");
+        });
     }
 
     private List<ReceivedWebhook> ForMessage(string path, string messageId) =>
