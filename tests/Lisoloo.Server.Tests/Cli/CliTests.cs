@@ -157,6 +157,27 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Rotate_webhook_secret_prints_a_new_secret_once_and_refuses_unknown_keys()
+    {
+        var created = await RunOkAsync("keys", "create", "--merchant", "m", "--env", "test");
+        var keyId = created.GetProperty("key_id").GetInt64().ToString(CultureInfo.InvariantCulture);
+        var rotated = await RunOkAsync("keys", "rotate-webhook-secret", "--key-id", keyId, "--overlap-hours", "2");
+        var secret = rotated.GetProperty("webhook_secret").GetString();
+        Assert.Multiple(() =>
+        {
+            Assert.That(secret, Does.StartWith("whsec_"));
+            Assert.That(secret, Is.Not.EqualTo(created.GetProperty("webhook_secret").GetString()));
+            Assert.That(rotated.GetProperty("previous_secret_valid_until").GetString(), Does.EndWith("Z"));
+        });
+        var list = await RunOkAsync("keys", "list");
+        Assert.That(list.GetRawText(), Does.Not.Contain(secret!), "keys list never shows a secret");
+
+        var unknown = await RunAsync("keys", "rotate-webhook-secret", "--key-id", "999999");
+        Assert.That(unknown.ExitCode, Is.EqualTo(1), unknown.ToString());
+        Assert.That(unknown.StdErr, Does.Contain("\"error\""));
+    }
+
+    [Test]
     public async Task A_revoked_key_is_refused_by_a_server_on_the_same_data_directory()
     {
         var revokedKey = await RunOkAsync("keys", "create", "--merchant", "m", "--env", "test", "--balance", "5", "--unit-price", "0.01");
