@@ -29,7 +29,7 @@ for _ in $(seq 1 240); do
   [ "$left" = "0" ] && break; sleep 0.5
 done
 sqlite3 "file:$db?mode=ro" "
-  WITH d AS (SELECT json_extract(timestamps,'\$.pending') AS p, json_extract(timestamps,'\$.delivered') AS dl FROM deliveries WHERE state='delivered')
+  WITH d AS (SELECT pending_at AS p, final_at AS dl FROM deliveries WHERE state='delivered')
   SELECT printf('%d delivered in %.1f s of wall time: %.0f/s end to end; accept→delivered p50 %.2f s, max %.2f s (includes the 1 s sandbox delay)',
     COUNT(*), (MAX(dl)-MIN(p))/1000.0, COUNT(*)*1000.0/(MAX(dl)-MIN(p)),
     (SELECT (dl-p)/1000.0 FROM d ORDER BY dl-p LIMIT 1 OFFSET (SELECT COUNT(*)/2 FROM d)), MAX(dl-p)/1000.0) FROM d;"

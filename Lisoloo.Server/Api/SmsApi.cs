@@ -400,7 +400,7 @@ internal static class StatusView
                 ErrorMessage = d.ErrorMessage,
                 Segments = view.Segments,
                 UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(d.UpdatedAt),
-                Timestamps = ParseTimestamps(d.Timestamps),
+                Timestamps = Timestamps(d.Stages),
             });
         }
 
@@ -447,16 +447,12 @@ internal static class StatusView
         };
     }
 
-    private static Dictionary<string, DateTimeOffset> ParseTimestamps(string json)
+    private static Dictionary<string, DateTimeOffset> Timestamps(IReadOnlyList<(string State, long At)> stages)
     {
-        var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        using var doc = JsonDocument.Parse(json);
-        foreach (var p in doc.RootElement.EnumerateObject())
+        var result = new Dictionary<string, DateTimeOffset>(stages.Count, StringComparer.Ordinal);
+        foreach (var (state, at) in stages)
         {
-            if (p.Value.TryGetInt64(out var ms))
-            {
-                result[p.Name] = DateTimeOffset.FromUnixTimeMilliseconds(ms);
-            }
+            result[state] = DateTimeOffset.FromUnixTimeMilliseconds(at);
         }
 
         return result;

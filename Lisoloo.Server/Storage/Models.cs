@@ -149,7 +149,7 @@ internal sealed record SendView(
 internal sealed record OccurrenceView(int Seq, long DueAt, string State);
 
 /// <summary>One recipient of one occurrence.</summary>
-internal sealed record DeliveryView(int Seq, string Recipient, string State, int? ErrorCode, string? ErrorMessage, long UpdatedAt, string Timestamps);
+internal sealed record DeliveryView(int Seq, string Recipient, string State, int? ErrorCode, string? ErrorMessage, long UpdatedAt, IReadOnlyList<(string State, long At)> Stages);
 
 /// <summary>The answer of cancel, pause or resume.</summary>
 internal sealed record ActionOutcome(string Status, int RefundedMessages, long RefundedMicros, string Currency, int? SkippedOccurrences);

@@ -127,7 +127,6 @@ internal sealed class AcceptWriter(TimeProvider time) : IGroupWriter<AcceptItem,
         ledger.Parameters.AddWithValue("@rows", Rows(accepted, i => [items[i].Key.AccountId, items[i].Send.CostMicros, sendIds[items[i].Send.MessageId]]));
         ledger.ExecuteNonQuery();
 
-        var timestamps = "{\"pending\":" + now.ToString(CultureInfo.InvariantCulture) + "}";
         var deliveries = new List<long[]>();
         var deliveryRecipients = new List<string>();
         var occurrences = new List<long[]>();
@@ -164,11 +163,10 @@ internal sealed class AcceptWriter(TimeProvider time) : IGroupWriter<AcceptItem,
             }
 
             var cmd = ctx.Command("""
-                INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, timestamps)
-                SELECT j.value->>0, 1, j.value->>1, 'pending', j.value->>2, @now, @ts FROM json_each(@rows) AS j
+                INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at)
+                SELECT j.value->>0, 1, j.value->>1, 'pending', j.value->>2, @now, @now FROM json_each(@rows) AS j
                 """);
             cmd.Parameters.AddWithValue("@now", now);
-            cmd.Parameters.AddWithValue("@ts", timestamps);
             cmd.Parameters.AddWithValue("@rows", rows.Append(']').ToString());
             cmd.ExecuteNonQuery();
         }

@@ -53,13 +53,13 @@ internal sealed partial class SqliteStore
         }
 
         var deliveries = new List<DeliveryView>();
-        cmd = ctx.Command($"SELECT seq, recipient, state, error_code, error_message, updated_at, timestamps FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {MaxStatusRows}");
+        cmd = ctx.Command($"SELECT seq, recipient, state, error_code, error_message, updated_at, pending_at, queued_at, processing_at, sent_at, accepted_at, final_at FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {MaxStatusRows}");
         cmd.Parameters.AddWithValue("@s", sendId);
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                deliveries.Add(new DeliveryView(r.GetInt32(0), r.GetString(1), r.GetString(2), NullableInt(r, 3), NullableString(r, 4), r.GetInt64(5), r.GetString(6)));
+                deliveries.Add(new DeliveryView(r.GetInt32(0), r.GetString(1), r.GetString(2), NullableInt(r, 3), NullableString(r, 4), r.GetInt64(5), Stages(r)));
             }
         }
 
@@ -78,6 +78,28 @@ internal sealed partial class SqliteStore
         return cmd.ExecuteScalar() as string;
     });
 
+    private static readonly string[] StageNames = ["pending", "queued", "processing", "sent", "accepted"];
+
+    /// <summary>The time each stage was reached, from the stage columns (6 … 11) of a delivery row.</summary>
+    private static IReadOnlyList<(string State, long At)> Stages(SqliteDataReader r)
+    {
+        var stages = new List<(string, long)>(6);
+        for (var i = 0; i < StageNames.Length; i++)
+        {
+            if (!r.IsDBNull(6 + i))
+            {
+                stages.Add((StageNames[i], r.GetInt64(6 + i)));
+            }
+        }
+
+        if (!r.IsDBNull(11))
+        {
+            stages.Add((r.GetString(2), r.GetInt64(11))); // the terminal state's own name
+        }
+
+        return stages;
+    }
+
     // ------------------------------------------------------------------ cancel, pause, resume
 
     /// <summary>Cancels what has not reached the carrier (pending deliveries, scheduled or paused occurrences) and refunds it.</summary>
@@ -88,7 +110,7 @@ internal sealed partial class SqliteStore
     {
         var now = Now;
         var send = FindSendForAction(ctx, messageId, accountId) ?? throw new ApiErrorException(ApiError.NotFound());
-        var cmd = ctx.Command("UPDATE deliveries SET state='cancelled', updated_at=@now, lease_until=0, timestamps=json_set(timestamps,'$.cancelled',@now) WHERE send_id=@s AND state='pending'");
+        var cmd = ctx.Command("UPDATE deliveries SET state='cancelled', updated_at=@now, lease_until=0, final_at=@now WHERE send_id=@s AND state='pending'");
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@s", send.Id);
         var deliveries = cmd.ExecuteNonQuery();
@@ -280,7 +302,7 @@ internal sealed partial class SqliteStore
 
         var update = ctx.Command("""
             UPDATE deliveries SET state='processing', due_at=@lease, lease_until=@lease, attempts=attempts+1, updated_at=@now,
-              timestamps=json_set(timestamps,'$.queued',COALESCE(json_extract(timestamps,'$.queued'),@now),'$.processing',@now)
+              queued_at=COALESCE(queued_at,@now), processing_at=@now
             WHERE id IN (SELECT value FROM json_each(@ids))
             """);
         update.Parameters.AddWithValue("@lease", leaseUntil);
@@ -341,7 +363,7 @@ internal sealed partial class SqliteStore
         {
             var cmd = ctx.Command("""
                 UPDATE deliveries SET state='sent', carrier=@c, carrier_ref=NULLIF(json_extract(j.value,'$.ref'),''), receipt_state=json_extract(j.value,'$.rs'),
-                  due_at=json_extract(j.value,'$.due'), lease_until=0, updated_at=@now, timestamps=json_set(timestamps,'$.sent',@now)
+                  due_at=json_extract(j.value,'$.due'), lease_until=0, updated_at=@now, sent_at=@now
                 FROM json_each(@j) AS j
                 WHERE deliveries.id = json_extract(j.value,'$.id') AND deliveries.state='processing'
                 RETURNING deliveries.id
@@ -419,7 +441,7 @@ internal sealed partial class SqliteStore
             UPDATE deliveries SET state=receipt_state,
               error_code=CASE WHEN receipt_state IN ('undelivered','expired','rejected') THEN @code END,
               error_message=CASE receipt_state WHEN 'undelivered' THEN @mu WHEN 'expired' THEN @me WHEN 'rejected' THEN @mr END,
-              receipt_state=NULL, lease_until=0, due_at=@now, updated_at=@now, timestamps=json_set(timestamps, '$.' || receipt_state, @now)
+              receipt_state=NULL, lease_until=0, due_at=@now, updated_at=@now, final_at=@now
             WHERE id IN (SELECT id FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @n)
             RETURNING send_id, seq, recipient, state, error_code, error_message
             """);
@@ -483,7 +505,7 @@ internal sealed partial class SqliteStore
     {
         var cmd = ctx.Command($"""
             UPDATE deliveries SET state=@st, error_code=@ec, error_message=@em, lease_until=0, due_at=@now, updated_at=@now, receipt_state=NULL,
-              carrier=COALESCE(@c, carrier), carrier_ref=COALESCE(@ref, carrier_ref), timestamps=json_set(timestamps,'$.{state}',@now) WHERE id=@id
+              carrier=COALESCE(@c, carrier), carrier_ref=COALESCE(@ref, carrier_ref), final_at=@now WHERE id=@id
             """);
         cmd.Parameters.AddWithValue("@st", state);
         cmd.Parameters.AddWithValue("@ec", (object?)errorCode ?? DBNull.Value);

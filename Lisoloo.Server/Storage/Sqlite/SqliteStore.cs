@@ -304,28 +304,13 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
 
     private static void InsertDeliveries(WriteContext ctx, long sendId, int seq, IReadOnlyList<string> recipients, long dueAt, long now)
     {
-        var ts = "{\"pending\":" + now.ToString(CultureInfo.InvariantCulture) + "}";
-        if (recipients.Count == 1)
-        {
-            var one = ctx.Command("INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, timestamps) VALUES (@s,@q,@r,'pending',@d,@now,@ts)");
-            one.Parameters.AddWithValue("@s", sendId);
-            one.Parameters.AddWithValue("@q", seq);
-            one.Parameters.AddWithValue("@r", recipients[0]);
-            one.Parameters.AddWithValue("@d", dueAt);
-            one.Parameters.AddWithValue("@now", now);
-            one.Parameters.AddWithValue("@ts", ts);
-            one.ExecuteNonQuery();
-            return;
-        }
-
         // Numbers are E.164 (+ and digits): joining them into a JSON array needs no escaping.
-        var cmd = ctx.Command("INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, timestamps) SELECT @s, @q, value, 'pending', @d, @now, @ts FROM json_each(@r)");
+        var cmd = ctx.Command("INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at) SELECT @s, @q, value, 'pending', @d, @now, @now FROM json_each(@r)");
         cmd.Parameters.AddWithValue("@s", sendId);
         cmd.Parameters.AddWithValue("@q", seq);
         cmd.Parameters.AddWithValue("@r", "[\"" + string.Join("\",\"", recipients) + "\"]");
         cmd.Parameters.AddWithValue("@d", dueAt);
         cmd.Parameters.AddWithValue("@now", now);
-        cmd.Parameters.AddWithValue("@ts", ts);
         cmd.ExecuteNonQuery();
     }
 

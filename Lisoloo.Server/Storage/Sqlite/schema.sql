@@ -104,7 +104,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
   lease_until INTEGER NOT NULL DEFAULT 0,
   attempts INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL,
-  timestamps TEXT NOT NULL             -- JSON object: state -> unix ms
+  pending_at INTEGER NOT NULL,         -- when each stage was reached (unix ms); final_at for the terminal state
+  queued_at INTEGER,
+  processing_at INTEGER,
+  sent_at INTEGER,
+  accepted_at INTEGER,
+  final_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS ix_deliveries_send ON deliveries(send_id, seq);
 CREATE INDEX IF NOT EXISTS ix_deliveries_carrier_ref ON deliveries(carrier, carrier_ref) WHERE carrier_ref IS NOT NULL;

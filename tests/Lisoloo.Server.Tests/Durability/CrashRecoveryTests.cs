@@ -117,7 +117,7 @@ public sealed class CrashRecoveryTests
 
         // The file, read-only after a clean stop: one delivery row per recipient, each delivered once, and money that adds up.
         var rows = Rows("""
-            SELECT s.message_id, d.recipient, d.state, d.seq, json_extract(d.timestamps, '$.delivered') IS NOT NULL
+            SELECT s.message_id, d.recipient, d.state, d.seq, (d.final_at IS NOT NULL AND d.state = 'delivered')
             FROM deliveries d JOIN sends s ON s.id = d.send_id
             """);
         Assert.That(rows, Has.Count.EqualTo(Messages), "one delivery row per accepted message");
