@@ -163,15 +163,27 @@ public sealed class LisolooResilienceHandlerBackoffTests
             o.BaseDelay = TimeSpan.FromSeconds(1);
             o.MaxDelay = max;
             o.UseJitter = true;
+            o.CircuitBreakerEnabled = false;
         });
         harness.Server.Always(HttpStatusCode.ServiceUnavailable);
 
-        var call = harness.Client.GetBalanceAsync();
-        var delays = await harness.DriveAsync(call);
+        var delays = new List<TimeSpan>();
+        for (var i = 0; i < 50; i++)
+        {
+            var call = harness.Client.GetBalanceAsync();
+            var waited = await harness.DriveAsync(call);
+            Assert.ThrowsAsync<LisolooApiException>(() => call);
+            Assert.That(waited, Has.Count.EqualTo(6));
+            delays.AddRange(waited);
+        }
 
-        Assert.ThrowsAsync<LisolooApiException>(() => call);
-        Assert.That(delays, Has.Count.EqualTo(6).And.All.InRange(TimeSpan.Zero, max));
-        Assert.That(delays.Skip(3), Is.All.EqualTo(max), "from the fourth retry the uncapped delay always exceeds 1.5 s");
+        // Uncapped, most delays from the fourth retry on exceed 1.5 s (their mean is above 4 s); jitter still lets
+        // some fall below, so the cap is asserted as an upper bound that is actually reached.
+        Assert.Multiple(() =>
+        {
+            Assert.That(delays, Is.All.InRange(TimeSpan.Zero, max));
+            Assert.That(delays, Has.Some.EqualTo(max));
+        });
     }
 
     [Test]

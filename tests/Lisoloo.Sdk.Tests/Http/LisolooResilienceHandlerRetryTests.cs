@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using Lisoloo.Sdk.Http;
@@ -188,6 +189,30 @@ public sealed class LisolooResilienceHandlerRetryTests
             Assert.That(harness.Server.Requests.Select(r => r.Body).Distinct().Count(), Is.EqualTo(1), "every attempt sends the same body");
             Assert.That(harness.Server.Requests[0].Body, Does.Contain("Hello"));
         });
+    }
+
+    [Test]
+    public async Task Retry_IsCountedOnTheRetriesMeter()
+    {
+        long retries = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == LisolooDiagnostics.Name && instrument.Name == "lisoloo.client.retries")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref retries, value));
+        listener.Start();
+        using var harness = ResilienceHarness.Create();
+        harness.Server.Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.ServiceUnavailable).Always(HttpStatusCode.OK);
+
+        var call = harness.Client.GetBalanceAsync();
+        await harness.DriveAsync(call);
+        await call;
+
+        Assert.That(Interlocked.Read(ref retries), Is.EqualTo(2));
     }
 
     // The handler on its own, as a host would add it to an HttpClient of its own.

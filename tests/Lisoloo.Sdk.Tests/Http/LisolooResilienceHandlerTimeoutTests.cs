@@ -207,7 +207,7 @@ public sealed class LisolooResilienceHandlerTimeoutTests
     }
 
     [Test]
-    public async Task ResilienceDisabled_HttpClientTimeout_SurfacesAsTimeout()
+    public void ResilienceDisabled_HttpClientTimeout_SurfacesAsTimeout()
     {
         // Without the SDK handler, HttpClient.Timeout is what times a call out; it maps to the same kind.
         using var server = new RecordingHandler().AlwaysHang();
@@ -221,6 +221,5 @@ public sealed class LisolooResilienceHandlerTimeoutTests
             Assert.That(ex!.Kind, Is.EqualTo(LisolooFailureKind.Timeout));
             Assert.That(ex.Attempts, Is.EqualTo(1));
         });
-        await Task.CompletedTask;
     }
 }

@@ -10,7 +10,7 @@ namespace Lisoloo.Sdk.Tests.Http;
 public sealed class OwnedClientTests
 {
     [Test]
-    public async Task ResilienceDisabled_MakesExactlyOneAttempt()
+    public void ResilienceDisabled_MakesExactlyOneAttempt()
     {
         using var server = LoopbackServer.Start(HttpStatusCode.ServiceUnavailable);
         using var client = new LisolooClient(new LisolooClientOptions
@@ -28,11 +28,10 @@ public sealed class OwnedClientTests
             Assert.That(ex.Attempts, Is.EqualTo(1));
             Assert.That(server.Count, Is.EqualTo(1));
         });
-        await Task.CompletedTask;
     }
 
     [Test]
-    public async Task ResilienceDisabled_NetworkError_MakesExactlyOneAttempt()
+    public void ResilienceDisabled_NetworkError_MakesExactlyOneAttempt()
     {
         var port = Lisoloo.TestSupport.Ports.GetFreeTcpPort();
         using var client = new LisolooClient(new LisolooClientOptions
@@ -49,7 +48,6 @@ public sealed class OwnedClientTests
             Assert.That(ex!.Kind, Is.EqualTo(LisolooFailureKind.Network));
             Assert.That(ex.Attempts, Is.EqualTo(1));
         });
-        await Task.CompletedTask;
     }
 
     [Test]
