@@ -37,7 +37,10 @@ public class LisolooApiException : Exception
     /// <summary>Gets the request id (from the <c>X-Request-Id</c> header or the body), for support.</summary>
     public string? RequestId { get; init; }
 
-    /// <summary>Gets how long the server asked the client to wait (the <c>Retry-After</c> header), when it did.</summary>
+    /// <summary>
+    /// Gets how long the server asked the client to wait (the <c>Retry-After</c> header, in seconds or as an HTTP date),
+    /// when it did; for <see cref="LisolooFailureKind.CircuitOpen"/>, how long the circuit stays open.
+    /// </summary>
     public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>Gets the amount the send needed (insufficient balance only).</summary>
@@ -46,7 +49,9 @@ public class LisolooApiException : Exception
     /// <summary>Gets the amount that was available (insufficient balance only).</summary>
     public decimal? AvailableAmount { get; init; }
 
-    /// <summary>Gets the number of attempts made, retries included.</summary>
+    /// <summary>
+    /// Gets the number of attempts sent, retries included; 0 when an open circuit refused the call before any was sent.
+    /// </summary>
     public int Attempts { get; init; } = 1;
 
     /// <summary>

@@ -23,6 +23,8 @@ namespace Lisoloo.Sdk;
 /// </remarks>
 public class LisolooClient : IDisposable
 {
+    private const int MaxIdempotencyKeyLength = 255;
+
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _httpClient = null!;
@@ -31,6 +33,7 @@ public class LisolooClient : IDisposable
     private readonly Uri _apiRoot = null!;
     private readonly string _userAgent = null!;
     private readonly ILogger _logger = NullLogger.Instance;
+    private readonly TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Initializes a new instance of the <see cref="LisolooClient"/> class for mocking.</summary>
     protected LisolooClient()
@@ -78,6 +81,7 @@ public class LisolooClient : IDisposable
         _apiRoot = options.ApiRoot;
         _userAgent = LisolooHttp.UserAgent(options.ApplicationId);
         _logger = logger ?? NullLogger.Instance;
+        _timeProvider = options.TimeProvider;
         Environment = options.KeyEnvironment;
     }
 
@@ -88,11 +92,12 @@ public class LisolooClient : IDisposable
     /// <param name="request">Recipients, text and options.</param>
     /// <param name="cancellationToken">Cancels the call, including a retry wait.</param>
     /// <returns>The accepted send (201).</returns>
+    /// <exception cref="ArgumentException"><see cref="SendRequest.IdempotencyKey"/> is set but unusable (see there).</exception>
     /// <exception cref="LisolooApiException">The API refused the send, or it could not be reached.</exception>
     public virtual Task<LisolooResponse<SendResult>> SendAsync(SendRequest request, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(request);
-        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), request.IdempotencyKey ?? NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeSendResult, "send", cancellationToken);
+        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), LisolooJsonContext.Default.ApiEnvelopeSendResult, "send", cancellationToken);
     }
 
     /// <summary>Sends a message now to the given recipients.</summary>
@@ -109,22 +114,24 @@ public class LisolooClient : IDisposable
     /// <param name="request">Recipients, text, dates and time zone.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The accepted send (201, status <c>scheduled</c>).</returns>
+    /// <exception cref="ArgumentException"><see cref="ScheduleRequest.IdempotencyKey"/> is set but unusable.</exception>
     /// <exception cref="LisolooApiException">The API refused the send, or it could not be reached.</exception>
     public virtual Task<LisolooResponse<SendResult>> ScheduleAsync(ScheduleRequest request, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(request);
-        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), request.IdempotencyKey ?? NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeSendResult, "schedule", cancellationToken);
+        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), LisolooJsonContext.Default.ApiEnvelopeSendResult, "schedule", cancellationToken);
     }
 
     /// <summary>Starts a recurring send (<c>POST /send</c>, <c>sending_type: recurring</c>); every occurrence is billed now.</summary>
     /// <param name="request">Recipients, text and recurrence.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The accepted send (201, status <c>scheduled</c>).</returns>
+    /// <exception cref="ArgumentException"><see cref="RecurringRequest.IdempotencyKey"/> is set but unusable.</exception>
     /// <exception cref="LisolooApiException">The API refused the send, or it could not be reached.</exception>
     public virtual Task<LisolooResponse<SendResult>> RecurringAsync(RecurringRequest request, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(request);
-        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), request.IdempotencyKey ?? NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeSendResult, "recurring", cancellationToken);
+        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), LisolooJsonContext.Default.ApiEnvelopeSendResult, "recurring", cancellationToken);
     }
 
     /// <summary>Gets a send's aggregate status and its per-recipient, per-occurrence rows (<c>GET /status/{message_id}</c>).</summary>
@@ -226,6 +233,28 @@ public class LisolooClient : IDisposable
 
     private static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// The caller's key, checked so that it reaches the server exactly as given (header values are trimmed and cannot
+    /// carry control or non-ASCII characters), or a fresh one.
+    /// </summary>
+    private static string IdempotencyKeyOf(string? key)
+    {
+        if (key is null)
+        {
+            return NewIdempotencyKey();
+        }
+
+        var usable = key.Length is > 0 and <= MaxIdempotencyKeyLength && key[0] != ' ' && key[key.Length - 1] != ' ';
+        foreach (var c in key)
+        {
+            usable &= c is >= ' ' and <= '~';
+        }
+
+        return usable
+            ? key
+            : throw new ArgumentException($"The IdempotencyKey must be 1–{MaxIdempotencyKeyLength} printable ASCII characters, without leading or trailing spaces.", "request");
+    }
+
     private static string EscapeId(string messageId) => Uri.EscapeDataString(Guard.NotNullOrWhiteSpace(messageId));
 
     private async Task<LisolooResponse<T>> SendAsync<T>(
@@ -270,11 +299,16 @@ public class LisolooClient : IDisposable
         }
         catch (Exception ex) when (ex is TimeoutRejectedException or TaskCanceledException or OperationCanceledException)
         {
-            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Timeout, $"The Lisoloo {operation} call timed out before the API answered.", ex) { Attempts = RequestAttempts.Get(request) });
+            var attempts = RequestAttempts.Get(request);
+            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Timeout, TimeoutMessage(operation, ex, RequestAttempts.GetTimeout(request), attempts), ex) { Attempts = attempts });
         }
         catch (BrokenCircuitException ex)
         {
-            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.CircuitOpen, $"The Lisoloo {operation} call was not sent: the circuit is open after repeated failures.", ex) { Attempts = RequestAttempts.Get(request) });
+            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.CircuitOpen, $"The Lisoloo {operation} call was not sent: the circuit is open after repeated failures.", ex)
+            {
+                Attempts = RequestAttempts.Get(request),
+                RetryAfter = ex.RetryAfter,
+            });
         }
         catch (HttpRequestException ex)
         {
@@ -287,6 +321,7 @@ public class LisolooClient : IDisposable
             var headers = SnapshotHeaders(response);
             var requestId = headers.TryGetValue("X-Request-Id", out var ids) && ids.Count > 0 ? ids[0] : null;
             var attempts = RequestAttempts.Get(request);
+            var retryAfter = LisolooResilienceHandler.GetRetryAfter(response, _timeProvider);
             byte[] body;
             try
             {
@@ -325,17 +360,27 @@ public class LisolooClient : IDisposable
                 }
             }
 
-            throw Fail(operation, started, activity, CreateApiError(operation, status, body, headers, requestId, attempts));
+            throw Fail(operation, started, activity, CreateApiError(operation, status, body, retryAfter, requestId, attempts));
         }
     }
 
-    private LisolooApiException CreateApiError(string operation, int status, byte[] body, IReadOnlyDictionary<string, IReadOnlyList<string>> headers, string? requestId, int attempts)
+    private static string TimeoutMessage(string operation, Exception exception, RequestTimeout which, int attempts)
+    {
+        if (exception is TimeoutRejectedException rejected && which != RequestTimeout.None)
+        {
+            var limit = rejected.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+            return which == RequestTimeout.Attempt
+                ? $"The Lisoloo {operation} call timed out: attempt {attempts} got no answer within the attempt timeout of {limit}."
+                : $"The Lisoloo {operation} call timed out: it did not complete within its total timeout of {limit} (retries and waits included; {attempts} attempt(s) sent).";
+        }
+
+        return $"The Lisoloo {operation} call timed out before the API answered.";
+    }
+
+    private static LisolooApiException CreateApiError(string operation, int status, byte[] body, TimeSpan? retryAfter, string? requestId, int attempts)
     {
         var error = TryParse(body, LisolooJsonContext.Default.ErrorEnvelope, out _);
-        var retryAfter = headers.TryGetValue("Retry-After", out var values) && values.Count > 0
-            && int.TryParse(values[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(Math.Max(0, seconds))
-            : (TimeSpan?)null;
+        var fieldErrors = FieldErrorsOf(error);
         var code = error?.ErrorCode;
         var apiMessage = error?.Message;
         var text = new System.Text.StringBuilder()
@@ -358,15 +403,15 @@ public class LisolooClient : IDisposable
             text.Append(body.Length == 0 ? " and an empty body" : " and a body that is not a Lisoloo error envelope");
         }
 
-        if (error?.Errors is { Count: > 0 } fields)
+        if (fieldErrors is { Length: > 0 } fields)
         {
             text.Append(" [");
-            for (var i = 0; i < fields.Count && i < 5; i++)
+            for (var i = 0; i < fields.Length && i < 5; i++)
             {
                 text.Append(i == 0 ? string.Empty : "; ").Append(fields[i].Field).Append(": ").Append(fields[i].Message);
             }
 
-            text.Append(fields.Count > 5 ? "; …]" : "]");
+            text.Append(fields.Length > 5 ? "; …]" : "]");
         }
 
         return new LisolooApiException(LisolooFailureKind.ApiError, text.Append('.').ToString())
@@ -374,13 +419,33 @@ public class LisolooClient : IDisposable
             Status = status,
             ErrorCode = code,
             ErrorMessage = apiMessage,
-            FieldErrors = error?.Errors is { } list ? list.ToArray() : [],
+            FieldErrors = fieldErrors,
             RequestId = requestId ?? error?.RequestId,
             RetryAfter = retryAfter,
             RequiredAmount = error?.Details?.RequiredAmount,
             AvailableAmount = error?.Details?.AvailableAmount,
             Attempts = attempts,
         };
+    }
+
+    /// <summary>The envelope's field errors, without the null entries or null texts a broken server might send.</summary>
+    private static LisolooFieldError[] FieldErrorsOf(ErrorEnvelope? error)
+    {
+        if (error?.Errors is not { Count: > 0 } errors)
+        {
+            return [];
+        }
+
+        var result = new List<LisolooFieldError>(errors.Count);
+        foreach (var item in errors)
+        {
+            if (item is not null)
+            {
+                result.Add(item with { Field = item.Field ?? string.Empty, Message = item.Message ?? string.Empty });
+            }
+        }
+
+        return [.. result];
     }
 
     private LisolooApiException Fail(string operation, long started, Activity? activity, LisolooApiException exception)

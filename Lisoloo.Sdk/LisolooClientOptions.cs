@@ -43,7 +43,7 @@ public sealed class LisolooClientOptions
     /// <returns>The problems found, one sentence each. The key itself never appears in them.</returns>
     public IReadOnlyList<string> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<string>(ConfigurationProblems);
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
             problems.Add("Lisoloo ApiKey is required.");
@@ -78,6 +78,9 @@ public sealed class LisolooClientOptions
 
         return problems;
     }
+
+    /// <summary>Gets the configuration values that could not be read when the options were bound (path and value, never the key).</summary>
+    internal List<string> ConfigurationProblems { get; } = [];
 
     /// <summary>Throws when <see cref="Validate"/> finds a problem.</summary>
     /// <exception cref="ArgumentException">The settings are invalid.</exception>

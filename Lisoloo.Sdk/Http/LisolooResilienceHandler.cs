@@ -13,6 +13,7 @@ namespace Lisoloo.Sdk.Http;
 /// A <see cref="DelegatingHandler"/> running each request through a Polly.Core pipeline: total timeout → retry
 /// (exponential backoff with jitter, honouring <c>Retry-After</c>) → circuit breaker → attempt timeout.
 /// Only safe requests are retried: GET, HEAD and OPTIONS, and any other method that carries an <c>Idempotency-Key</c> header.
+/// Synchronous <c>HttpClient.Send</c> (.NET 5 and later) runs through the same pipeline, blocking through its waits.
 /// </summary>
 /// <remarks>
 /// <see cref="LisolooClient"/> and <c>AddLisoloo</c> add this handler for you. Add it yourself to an <see cref="HttpClient"/>
@@ -53,7 +54,12 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
 
         var settings = options.Clone();
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.TotalTimeout, Name = "Lisoloo.TotalTimeout" });
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            Timeout = settings.TotalTimeout,
+            Name = "Lisoloo.TotalTimeout",
+            OnTimeout = args => RecordTimeout(args.Context, RequestTimeout.Total),
+        });
 
         if (settings.MaxRetryAttempts > 0)
         {
@@ -70,7 +76,6 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
                 OnRetry = args =>
                 {
                     var request = args.Context.Properties.GetValue(RequestKey, null!);
-                    RequestAttempts.Set(request, args.AttemptNumber + 2);
                     LisolooDiagnostics.Retries.Add(1);
                     Log.Retrying(
                         logger,
@@ -98,17 +103,27 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
             });
         }
 
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout, Name = "Lisoloo.AttemptTimeout" });
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            Timeout = settings.AttemptTimeout,
+            Name = "Lisoloo.AttemptTimeout",
+            OnTimeout = args => RecordTimeout(args.Context, RequestTimeout.Attempt),
+        });
         return builder.Build();
+    }
+
+    /// <summary>Tells the client which timeout fired, so that its exception can say so.</summary>
+    private static ValueTask RecordTimeout(ResilienceContext context, RequestTimeout which)
+    {
+        RequestAttempts.SetTimeout(context.Properties.GetValue(RequestKey, null!), which);
+        return default;
     }
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Guard.NotNull(request);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(RequestKey, request);
-        RequestAttempts.Set(request, 1);
+        var context = Prepare(request, cancellationToken);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -116,7 +131,7 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
                 {
                     try
                     {
-                        var response = await state.SendCoreAsync(state.Request, ctx.CancellationToken).ConfigureAwait(false);
+                        var response = await state.Handler.SendCoreAsync(state.NextAttempt(), ctx.CancellationToken).ConfigureAwait(false);
                         return Outcome.FromResult(response);
                     }
                     catch (Exception ex)
@@ -136,6 +151,44 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
         }
     }
 
+#if NET5_0_OR_GREATER
+    /// <inheritdoc />
+    /// <remarks>
+    /// Without this override, <see cref="DelegatingHandler"/> would hand a synchronous send straight to the inner handler,
+    /// skipping retries, timeouts and the circuit breaker.
+    /// </remarks>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Guard.NotNull(request);
+        var context = Prepare(request, cancellationToken);
+        try
+        {
+            return _pipeline.Execute(
+                static (ctx, state) => state.Handler.SendCore(state.NextAttempt(), ctx.CancellationToken),
+                context,
+                new State(this, request));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private HttpResponseMessage SendCore(HttpRequestMessage request, CancellationToken cancellationToken)
+        => base.Send(request, cancellationToken);
+#endif
+
+    private static ResilienceContext Prepare(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+
+        // Counted as attempts start, so that a call cut short in a backoff wait, or refused by an open circuit, reports
+        // only the attempts that were really sent.
+        RequestAttempts.Set(request, 0);
+        return context;
+    }
+
     private Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         => base.SendAsync(request, cancellationToken);
 
@@ -147,7 +200,10 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
             || request.Headers.Contains("Idempotency-Key");
     }
 
-    /// <summary>Whether an outcome is a transient failure: 408, 429, 5xx, a network error or an attempt timeout (not the caller's cancellation).</summary>
+    /// <summary>
+    /// Whether an outcome is a transient failure: 408, 429, 5xx but 501 (as <see cref="LisolooApiException.IsTransient"/>),
+    /// a network error or an attempt timeout (not the caller's cancellation).
+    /// </summary>
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken)
     {
         if (outcome.Exception is { } exception)
@@ -157,7 +213,7 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
         }
 
         var status = (int)outcome.Result!.StatusCode;
-        return status is (int)HttpStatusCode.RequestTimeout or 429 || status >= 500;
+        return status is (int)HttpStatusCode.RequestTimeout or 429 || (status >= 500 && status != (int)HttpStatusCode.NotImplemented);
     }
 
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, LisolooResilienceOptions settings, TimeProvider timeProvider)
@@ -202,9 +258,15 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
 
     private sealed class State(LisolooResilienceHandler handler, HttpRequestMessage request)
     {
-        public HttpRequestMessage Request { get; } = request;
+        private int _attempts;
 
-        public Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage message, CancellationToken cancellationToken)
-            => handler.SendCoreAsync(message, cancellationToken);
+        public LisolooResilienceHandler Handler { get; } = handler;
+
+        /// <summary>Counts an attempt that is about to be sent and returns the request to send.</summary>
+        public HttpRequestMessage NextAttempt()
+        {
+            RequestAttempts.Set(request, ++_attempts);
+            return request;
+        }
     }
 }

@@ -19,7 +19,10 @@ public sealed record SendRequest(IReadOnlyList<string> To, string Message)
     /// </summary>
     public TimeSpan? CancelWithin { get; init; }
 
-    /// <summary>Gets the idempotency key sent with the request; a fresh one is generated per call when <see langword="null"/>.</summary>
+    /// <summary>
+    /// Gets the idempotency key sent with the request, verbatim, on every attempt: 1–255 printable ASCII characters without
+    /// leading or trailing spaces (e.g. your order id). A fresh one is generated per call when <see langword="null"/>.
+    /// </summary>
     public string? IdempotencyKey { get; init; }
 }
 
@@ -41,7 +44,10 @@ public sealed record ScheduleRequest(IReadOnlyList<string> To, string Message, I
     /// <summary>Gets the IANA time zone of every date that does not name its own (UTC when <see langword="null"/>).</summary>
     public string? TimeZone { get; init; }
 
-    /// <summary>Gets the idempotency key sent with the request; a fresh one is generated per call when <see langword="null"/>.</summary>
+    /// <summary>
+    /// Gets the idempotency key sent with the request, verbatim, on every attempt: 1–255 printable ASCII characters without
+    /// leading or trailing spaces (e.g. your order id). A fresh one is generated per call when <see langword="null"/>.
+    /// </summary>
     public string? IdempotencyKey { get; init; }
 }
 
@@ -59,6 +65,9 @@ public sealed record RecurringRequest(IReadOnlyList<string> To, string Message, 
     /// <summary>Gets the URL that receives this send's webhook events instead of the key's webhook.</summary>
     public Uri? CallbackUrl { get; init; }
 
-    /// <summary>Gets the idempotency key sent with the request; a fresh one is generated per call when <see langword="null"/>.</summary>
+    /// <summary>
+    /// Gets the idempotency key sent with the request, verbatim, on every attempt: 1–255 printable ASCII characters without
+    /// leading or trailing spaces (e.g. your order id). A fresh one is generated per call when <see langword="null"/>.
+    /// </summary>
     public string? IdempotencyKey { get; init; }
 }
