@@ -276,6 +276,12 @@ public class LisolooClient : IDisposable
         request.Headers.TryAddWithoutValidation("app-key", _apiKey);
         request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (acceptDataOnError)
+        {
+            // /health answers 503 with its report when unhealthy: that report is the answer, retrying would only delay it.
+            RequestAttempts.SetNoRetry(request);
+        }
+
         if (idempotencyKey is not null)
         {
             request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);

@@ -195,6 +195,11 @@ public sealed class LisolooResilienceHandler : DelegatingHandler
     /// <summary>Whether a request may be sent twice without a second effect.</summary>
     internal static bool IsSafeToRetry(HttpRequestMessage request)
     {
+        if (RequestAttempts.IsNoRetry(request))
+        {
+            return false;
+        }
+
         var method = request.Method;
         return method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
             || request.Headers.Contains("Idempotency-Key");

@@ -23,6 +23,31 @@ internal static class RequestAttempts
     private static readonly HttpRequestOptionsKey<RequestTimeout> TimeoutOptionsKey = new(TimeoutKey);
 #endif
 
+    private const string NoRetryKey = "Lisoloo.NoRetry";
+#if NET5_0_OR_GREATER
+    private static readonly HttpRequestOptionsKey<bool> NoRetryOptionsKey = new(NoRetryKey);
+#endif
+
+    /// <summary>Marks a request that must be tried once only (a health probe wants the answer now, not after backoffs).</summary>
+    public static void SetNoRetry(HttpRequestMessage request)
+    {
+#if NET5_0_OR_GREATER
+        request.Options.Set(NoRetryOptionsKey, true);
+#else
+        request.Properties[NoRetryKey] = true;
+#endif
+    }
+
+    /// <summary>Whether <see cref="SetNoRetry"/> was called for the request.</summary>
+    public static bool IsNoRetry(HttpRequestMessage request)
+    {
+#if NET5_0_OR_GREATER
+        return request.Options.TryGetValue(NoRetryOptionsKey, out var noRetry) && noRetry;
+#else
+        return request.Properties.TryGetValue(NoRetryKey, out var value) && value is true;
+#endif
+    }
+
     public static void Set(HttpRequestMessage request, int attempts)
     {
 #if NET5_0_OR_GREATER

@@ -13,6 +13,12 @@ internal static class Calls
 
     public static readonly string[] All = [.. Writes, .. Reads];
 
+    /// <summary>Reads that are retried: all but <c>health</c>, a probe that is tried once and reports what it got.</summary>
+    public static readonly string[] RetriedReads = ["status", "balance"];
+
+    /// <summary>Every operation the resilience pipeline retries.</summary>
+    public static readonly string[] Retried = [.. Writes, .. RetriedReads];
+
     private static readonly IReadOnlyList<string> To = ["+243998857000"];
 
     public static Task Run(LisolooClient client, string operation, CancellationToken cancellationToken = default) => operation switch

@@ -13,7 +13,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     private static readonly int[] PermanentStatuses = [400, 401, 402, 403, 404, 405, 409, 410, 413, 415, 422, 501];
 
     [Test]
-    public async Task TransientStatus_OnRead_IsRetriedThenSucceeds([ValueSource(nameof(TransientStatuses))] int status, [ValueSource(typeof(Calls), nameof(Calls.Reads))] string operation)
+    public async Task TransientStatus_OnRead_IsRetriedThenSucceeds([ValueSource(nameof(TransientStatuses))] int status, [ValueSource(typeof(Calls), nameof(Calls.RetriedReads))] string operation)
     {
         using var harness = ResilienceHarness.Create();
         harness.Server.Then(status, """{"status_code":0,"error_code":1501,"message":"busy"}""").Always(HttpStatusCode.OK);
@@ -100,7 +100,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     }
 
     [Test]
-    public async Task NetworkError_IsRetriedThenSucceeds([ValueSource(typeof(Calls), nameof(Calls.All))] string operation)
+    public async Task NetworkError_IsRetriedThenSucceeds([ValueSource(typeof(Calls), nameof(Calls.Retried))] string operation)
     {
         using var harness = ResilienceHarness.Create();
         harness.Server.ThenThrow(new HttpRequestException("Connection refused")).ThenThrow(new HttpRequestException("Connection reset")).Always(HttpStatusCode.OK);
@@ -114,6 +114,38 @@ public sealed class LisolooResilienceHandlerRetryTests
             Assert.That(harness.Server.Count, Is.EqualTo(3));
             Assert.That(delays, Is.EqualTo(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2) }));
         });
+    }
+
+    [Test]
+    public async Task Health_IsTriedOnce_AndAnUnhealthyReportIsReturnedAtOnce()
+    {
+        using var harness = ResilienceHarness.Create();
+        harness.Server.Always(HttpStatusCode.ServiceUnavailable, """{"status_code":503,"data":{"status":"unhealthy","checks":{"store":{"status":"unhealthy"}}}}""");
+
+        var health = await harness.Client.GetHealthAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Server.Count, Is.EqualTo(1), "a health probe is not retried");
+            Assert.That(health.Status, Is.EqualTo(503));
+            Assert.That(health.Value.Status, Is.EqualTo("unhealthy"));
+        });
+    }
+
+    [Test]
+    public async Task Health_NetworkError_FailsAfterOneAttempt()
+    {
+        using var harness = ResilienceHarness.Create();
+        harness.Server.AlwaysThrow(() => new HttpRequestException("Connection refused"));
+
+        var ex = Assert.ThrowsAsync<LisolooApiException>(() => harness.Client.GetHealthAsync());
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Kind, Is.EqualTo(LisolooFailureKind.Network));
+            Assert.That(ex.Attempts, Is.EqualTo(1));
+            Assert.That(harness.Server.Count, Is.EqualTo(1));
+        });
+        await Task.CompletedTask;
     }
 
     [Test]
