@@ -472,14 +472,45 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         void RunGroup(WriteContext context, List<IGroupMember> members);
     }
 
-    private sealed class GroupOp<TItem, TResult>(IGroupWriter<TItem, TResult> writer, TItem item) : WriteOp, IGroupMember
+    /// <summary>A write with a result: completed after the commit is on disk, with its result or its own failure.</summary>
+    private abstract class ResultOp<T> : WriteOp
     {
-        private readonly TaskCompletionSource<TResult> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private TResult? _result;
-        private Exception? _error;
+        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<TResult> Task => _tcs.Task;
+        public Task<T> Task => _tcs.Task;
 
+        protected T? Result { get; set; }
+
+        protected Exception? Error { get; set; }
+
+        public override void Reset()
+        {
+            Error = null;
+            Result = default;
+        }
+
+        /// <summary>After the commit: the result, or this write's own failure.</summary>
+        public override void Complete()
+        {
+            if (Error is null)
+            {
+                _tcs.TrySetResult(Result!);
+            }
+            else
+            {
+                _tcs.TrySetException(Error);
+            }
+        }
+
+        /// <summary>Records this write's failure (its savepoint was rolled back); reported at completion.</summary>
+        public override void Fault(Exception error) => Error ??= error;
+
+        /// <summary>The whole transaction failed.</summary>
+        public override void FailAll(Exception error) => _tcs.TrySetException(error);
+    }
+
+    private sealed class GroupOp<TItem, TResult>(IGroupWriter<TItem, TResult> writer, TItem item) : ResultOp<TResult>, IGroupMember
+    {
         public object Group => writer;
 
         public bool Taken { get; set; }
@@ -502,15 +533,15 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 var op = (GroupOp<TItem, TResult>)members[i];
                 if (outcomes[i].Error is { } error)
                 {
-                    op._error = error;
+                    op.Error = error;
                 }
                 else
                 {
-                    op._result = outcomes[i].Result;
+                    op.Result = outcomes[i].Result;
                 }
             }
 
-            if (members.Count == 1 && _error is { } own)
+            if (members.Count == 1 && Error is { } own)
             {
                 throw own; // alone in a savepoint: let the savepoint roll back
             }
@@ -520,62 +551,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
         public override void Reset()
         {
-            _error = null;
-            _result = default;
+            base.Reset();
             Taken = false;
         }
-
-        public override void Complete()
-        {
-            if (_error is null)
-            {
-                _tcs.TrySetResult(_result!);
-            }
-            else
-            {
-                _tcs.TrySetException(_error);
-            }
-        }
-
-        public override void Fault(Exception error) => _error ??= error;
-
-        public override void FailAll(Exception error) => _tcs.TrySetException(error);
     }
 
-    private sealed class WriteOp<T>(Func<WriteContext, T> work) : WriteOp
+    private sealed class WriteOp<T>(Func<WriteContext, T> work) : ResultOp<T>
     {
-        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private Exception? _error;
-
-        public Task<T> Task => _tcs.Task;
-
-        public override void Run(WriteContext context) => _result = work(context);
-
-        public override void Reset()
-        {
-            _error = null;
-            _result = default;
-        }
-
-        /// <summary>After the commit: the result, or this write's own failure.</summary>
-        public override void Complete()
-        {
-            if (_error is null)
-            {
-                _tcs.TrySetResult(_result!);
-            }
-            else
-            {
-                _tcs.TrySetException(_error);
-            }
-        }
-
-        /// <summary>Records this write's failure (its savepoint was rolled back); reported at completion.</summary>
-        public override void Fault(Exception error) => _error ??= error;
-
-        /// <summary>The whole transaction failed.</summary>
-        public override void FailAll(Exception error) => _tcs.TrySetException(error);
+        public override void Run(WriteContext context) => Result = work(context);
     }
 }
 
