@@ -1,7 +1,9 @@
 // A minimal receiver for Lisoloo SMS webhooks.
 //
 // Run:   dotnet run --project samples/WebhookReceiver
-// Point the key's webhook_url (or a send's callback_url) at http://<host>:5080/hooks/sms.
+// Point the key's webhook_url (or a send's callback_url) at http://127.0.0.1:5090/hooks/sms (5090: the reference
+// server itself listens on 5080), e.g. dotnet run --project Lisoloo.Server -- keys create --merchant me --env test
+//   --webhook-url http://127.0.0.1:5090/hooks/sms   and put the printed webhook_secret below.
 // Put the real secret in user secrets or the environment, never in appsettings.json:
 //   LisolooWebhooks__Secrets__0=whsec_...   (add Secrets__1 during a rotation)
 using Lisoloo.Sdk.Webhooks;
