@@ -194,32 +194,62 @@ public static class SmsSegments
     }
 
     /// <summary>The distinct text elements holding a non-GSM character, in first-seen order.</summary>
+    /// <remarks>
+    /// Grapheme parsing is costly, so the text is cut where a break is certain — between two printable ASCII
+    /// characters, which no grapheme rule joins — and only the pieces holding a non-GSM character are parsed.
+    /// </remarks>
     private static string[] CollectNonGsm(string text)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<string>();
-        int[] starts = StringInfo.ParseCombiningCharacters(text);
+        HashSet<string>? seen = null;
+        List<string>? result = null;
+        int start = 0;
+        bool hasNonGsm = GetSeptetLength(text[0]) == 0;
+        for (int j = 1; j <= text.Length; j++)
+        {
+            if (j < text.Length && !(IsPrintableAscii(text[j - 1]) && IsPrintableAscii(text[j])))
+            {
+                hasNonGsm |= GetSeptetLength(text[j]) == 0;
+                continue;
+            }
+
+            if (hasNonGsm)
+            {
+                CollectPiece(text, start, j, ref seen, ref result);
+            }
+
+            start = j;
+            hasNonGsm = j < text.Length && GetSeptetLength(text[j]) == 0;
+        }
+
+        return result is null ? Array.Empty<string>() : result.ToArray();
+    }
+
+    private static void CollectPiece(string text, int start, int end, ref HashSet<string>? seen, ref List<string>? result)
+    {
+        string piece = text.Substring(start, end - start);
+        int[] starts = StringInfo.ParseCombiningCharacters(piece);
         for (int e = 0; e < starts.Length; e++)
         {
-            int start = starts[e];
-            int end = e + 1 < starts.Length ? starts[e + 1] : text.Length;
-            for (int i = start; i < end; i++)
+            int elementStart = starts[e];
+            int elementEnd = e + 1 < starts.Length ? starts[e + 1] : piece.Length;
+            for (int i = elementStart; i < elementEnd; i++)
             {
-                if (GetSeptetLength(text[i]) == 0)
+                if (GetSeptetLength(piece[i]) == 0)
                 {
-                    string element = text.Substring(start, end - start);
+                    string element = piece.Substring(elementStart, elementEnd - elementStart);
+                    seen ??= new HashSet<string>(StringComparer.Ordinal);
                     if (seen.Add(element))
                     {
-                        result.Add(element);
+                        (result ??= new List<string>()).Add(element);
                     }
 
                     break;
                 }
             }
         }
-
-        return result.ToArray();
     }
+
+    private static bool IsPrintableAscii(char c) => c >= ' ' && c <= '~';
 
     private static byte[] BuildTable()
     {

@@ -343,6 +343,50 @@ public sealed class SmsSegmentsTests
     private static TestCaseData Case(string name, string text, string encoding, int segments, int units)
         => new TestCaseData(text, encoding, segments, units).SetArgDisplayNames(name);
 
+    [Test]
+    public void NonGsmCharacters_MatchAWholeTextGraphemeParse_OnSeededRandomTexts()
+    {
+        string[] alphabet =
+        [
+            "a", "Z", " ", "7", "`", "{", "\u20AC", "\r", "\n", "\r\n", "\t", "\u00E9", "e\u0301", "\u0301", "\U0001F44D",
+            "\U0001F468\u200D\U0001F469\u200D\U0001F467", "\U0001F1E8\U0001F1E9", "\u0416", "\uFE0F", "1\uFE0F\u20E3",
+            "\u1100\u1161", "\u0600", "\u00E7", "\u4E2D",
+        ];
+        var random = new Random(20261123);
+        for (var n = 0; n < 3000; n++)
+        {
+            var builder = new StringBuilder();
+            var length = random.Next(1, 40);
+            for (var i = 0; i < length; i++)
+            {
+                builder.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            var text = builder.ToString();
+            var info = SmsSegments.Count(text);
+            var expected = info.Encoding == SmsEncoding.Ucs2 ? ReferenceNonGsm(text) : [];
+            Assert.That(info.NonGsmCharacters, Is.EqualTo(expected), $"text #{n}: {string.Join(" ", text.Select(c => ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)))}");
+        }
+    }
+
+    // The whole-text grapheme parse the optimised code must agree with.
+    private static List<string> ReferenceNonGsm(string text)
+    {
+        var result = new List<string>();
+        var starts = System.Globalization.StringInfo.ParseCombiningCharacters(text);
+        for (var e = 0; e < starts.Length; e++)
+        {
+            var end = e + 1 < starts.Length ? starts[e + 1] : text.Length;
+            var element = text[starts[e]..end];
+            if (element.Any(c => SmsSegments.GetSeptetLength(c) == 0) && !result.Contains(element))
+            {
+                result.Add(element);
+            }
+        }
+
+        return result;
+    }
+
     private static string R(string s, int count) => string.Concat(Enumerable.Repeat(s, count));
 
     // Independent of the code under test: valid for GSM-7 text only.
