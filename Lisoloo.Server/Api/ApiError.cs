@@ -44,4 +44,7 @@ internal static class Errors
         };
 
     public static ApiError Conflict(int code, string message) => new(409, code, message);
+
+    /// <summary>The key is unknown or revoked (401, 1003).</summary>
+    public static ApiError InvalidKey() => new(401, LisolooErrorCodes.InvalidApiKey, "The app-key is unknown or revoked.");
 }

@@ -127,8 +127,11 @@ internal static class HttpPlumbing
         return total == buffer.Length ? buffer : buffer.AsSpan(0, total).ToArray();
     }
 
-    /// <summary>The caller's key from the <c>app-key</c> header (or <c>Authorization: Bearer</c>), looked up by hash on every request so revocation is immediate.</summary>
-    public static ApiKeyInfo Authenticate(HttpContext context, SqliteStore store)
+    /// <summary>
+    /// The caller's key from the <c>app-key</c> header (or <c>Authorization: Bearer</c>), looked up by hash on every request so
+    /// revocation is immediate; with <paramref name="cached"/> through the key cache, for a request whose write checks the key again.
+    /// </summary>
+    public static ApiKeyInfo Authenticate(HttpContext context, SqliteStore store, bool cached = false)
     {
         string? key = context.Request.Headers["app-key"];
         if (string.IsNullOrEmpty(key))
@@ -150,8 +153,9 @@ internal static class HttpPlumbing
             throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.MalformedApiKey, "The app-key is malformed: keys look like sk_test_… or sk_live_…."));
         }
 
-        return store.FindKey(KeyMaterial.Hash(key))
-            ?? throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.InvalidApiKey, "The app-key is unknown or revoked."));
+        var hash = KeyMaterial.Hash(key);
+        return (cached ? store.FindKeyCached(hash) : store.FindKey(hash))
+            ?? throw new ApiErrorException(Errors.InvalidKey());
     }
 
     /// <summary>Counts the request against the key's limit, sets <c>X-RateLimit-*</c>, and throws 429 (1301) with <c>Retry-After</c> when over.</summary>

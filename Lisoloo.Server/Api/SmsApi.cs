@@ -75,7 +75,7 @@ internal sealed class SmsApi(
 
     private async Task SendAsync(HttpContext context)
     {
-        var key = HttpPlumbing.Authenticate(context, store);
+        var key = HttpPlumbing.Authenticate(context, store, cached: true); // the accept re-checks revocation in its transaction
         HttpPlumbing.RateLimit(context, limiter, key, RateLimitedEndpoint.Send, key.SendPerMinute ?? Options.RateLimits.SendPerMinute);
         var body = await HttpPlumbing.ReadJsonBodyAsync(context).ConfigureAwait(false);
         var idempotency = HttpPlumbing.Idempotency(context, body);
@@ -93,7 +93,7 @@ internal sealed class SmsApi(
 
         var messages = (long)parsed.Recipients.Count * parsed.Segments.Segments * parsed.OccurrencesAt.Count;
         var cost = checked(messages * key.UnitPriceMicros);
-        var messageId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var messageId = Storage.TimeOrderedId.New(time.GetUtcNow().ToUnixTimeMilliseconds(), 12);
         var immediate = parsed.SendingType == "immediate";
         var firstAt = immediate
             ? DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() + (parsed.CancelWithinSeconds * 1000L))

@@ -40,8 +40,8 @@ internal static class EventPayload
         return false;
     }
 
-    /// <summary>A new event id: <c>evt_</c> and 24 lowercase hex characters.</summary>
-    public static string NewEventId() => "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    /// <summary>A new event id: <c>evt_</c> and 24 lowercase hex characters, time-ordered (see <see cref="Storage.TimeOrderedId"/>).</summary>
+    public static string NewEventId(long nowMs) => Storage.TimeOrderedId.New(nowMs, 12, "evt_");
 
     /// <summary>The UTF-8 JSON body of one event.</summary>
     public static byte[] Write(string eventId, string type, long nowMs, string messageId, string to, string status, string previous, int segments,

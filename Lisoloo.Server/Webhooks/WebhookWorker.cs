@@ -59,6 +59,8 @@ internal sealed class WebhookWorker(
     protected override Task IdleAsync(CancellationToken stoppingToken) =>
         signals.WaitEventsAsync(options.Value.Workers.PollInterval, Time, stoppingToken);
 
+    protected override TimeSpan Linger => options.Value.Workers.Linger;
+
     private async Task<EventAttempt> AttemptAsync(ClaimedEvent evt, CancellationToken stoppingToken)
     {
         var o = options.Value.Webhooks;

@@ -31,6 +31,9 @@ internal abstract class LoopWorker(ILogger logger, TimeProvider time) : Backgrou
     /// <summary>Waits for a hint or the poll interval.</summary>
     protected abstract Task IdleAsync(CancellationToken stoppingToken);
 
+    /// <summary>How long to let work gather after an idle wait before the next step (see <c>WorkerOptions.Linger</c>).</summary>
+    protected virtual TimeSpan Linger => TimeSpan.Zero;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -44,6 +47,11 @@ internal abstract class LoopWorker(ILogger logger, TimeProvider time) : Backgrou
                 if (!more)
                 {
                     await IdleAsync(stoppingToken).ConfigureAwait(false);
+                    if (Linger > TimeSpan.Zero)
+                    {
+                        // Real time on purpose: batching is a cost device, not business time (a test's fake clock would never let it end).
+                        await Task.Delay(Linger, stoppingToken).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -138,6 +146,8 @@ internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, 
 
     protected override Task IdleAsync(CancellationToken stoppingToken) =>
         signals.WaitDeliveriesAsync(options.Value.Workers.PollInterval, Time, stoppingToken);
+
+    protected override TimeSpan Linger => options.Value.Workers.Linger;
 }
 
 /// <summary>Applies receipts the carrier announced at submit (the sandbox's) when they fall due.</summary>
@@ -166,6 +176,8 @@ internal sealed class ReceiptWorker(SqliteStore store, WorkSignals signals, IOpt
     {
         return signals.WaitReceiptsAsync(SleepUntil(store.NextAnnouncedReceiptAt(), options.Value.Workers.PollInterval), Time, stoppingToken);
     }
+
+    protected override TimeSpan Linger => options.Value.Workers.Linger;
 }
 
 /// <summary>Purges expired idempotency records and rate-limit windows.</summary>

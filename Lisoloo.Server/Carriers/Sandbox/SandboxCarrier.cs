@@ -34,7 +34,7 @@ internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvid
         for (var i = 0; i < batch.Count; i++)
         {
             var d = batch[i];
-            var reference = "sbx_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+            var reference = Storage.TimeOrderedId.New(now, 10, "sbx_");
             results[i] = d.Recipient switch
             {
                 "+99900000001" => Announce(d, reference, "undelivered", now + Ms(o.FailureDelay)),

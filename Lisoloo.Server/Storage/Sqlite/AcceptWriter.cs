@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
 using Lisoloo.Server.Api;
 
 namespace Lisoloo.Server.Storage.Sqlite;
@@ -10,32 +7,49 @@ internal sealed record AcceptItem(ApiKeyInfo Key, NewSend Send, IdempotencyReque
 
 /// <summary>
 /// Writes every accept of a group commit together: balances are checked in queue order in memory against one read of
-/// each account, then one UPDATE per account, and one multi-row INSERT each for sends, ledger rows, delivery rows and
-/// occurrence rows (<c>json_each</c>). An accept the balance cannot cover is refused whole (402) without writing
-/// anything for it; the <c>CHECK (balance_micros &gt;= 0)</c> constraint still guards the sum.
+/// each account, then one UPDATE per account; the rows themselves (send, reserve, deliveries, occurrences) go through
+/// statements prepared once and bound by position (<see cref="RawStatement"/>). An accept the balance cannot cover is
+/// refused whole (402) without writing anything for it; the <c>CHECK (balance_micros &gt;= 0)</c> constraint still
+/// guards the sum. The key of each accept is checked here, inside the transaction, to be still unrevoked: the request
+/// path authenticates from a cache (see <c>KeyCache</c>), and this check is what makes a revocation take effect at once.
 /// </summary>
-internal sealed class AcceptWriter(TimeProvider time) : IGroupWriter<AcceptItem, AcceptOutcome>
+internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null) : IGroupWriter<AcceptItem, AcceptOutcome>
 {
+    private const string InsertSend = """
+        INSERT INTO sends(message_id, key_id, account_id, sending_type, body, sender_id, encoding, segments, recipients,
+          total_recipients, occurrences, total_messages, unit_price_micros, total_cost_micros, currency, callback_url,
+          timezone, schedule, state, created_at, first_send_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'active', ?19, ?20)
+        RETURNING id
+        """;
+
+    private const string InsertReserve = "INSERT INTO ledger_entries(account_id, kind, amount_micros, send_id, created_at) VALUES (?1, 'reserve', ?2, ?3, ?4)";
+
+    private const string InsertDelivery = "INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at) VALUES (?1, 1, ?2, 'pending', ?3, ?4, ?4)";
+
+    private const string InsertOccurrence = "INSERT INTO occurrences(send_id, seq, due_at, state) VALUES (?1, ?2, ?3, 'scheduled')";
+
     public void Run(WriteContext ctx, IReadOnlyList<AcceptItem> items, GroupOutcome<AcceptOutcome>[] outcomes)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var accepted = new List<int>(items.Count);
         var seenKeys = new Dictionary<(long KeyId, string Key), int>();
 
-        // Balances: one read per account, then every item in queue order.
+        // Keys still active, and balances: one read per key and per account, then every item in queue order.
+        var active = new Dictionary<long, bool>();
         var balances = new Dictionary<long, long>();
+        var keyRead = ctx.Raw("SELECT revoked_at IS NULL FROM api_keys WHERE id = ?1");
+        var balanceRead = ctx.Raw("SELECT balance_micros FROM accounts WHERE id = ?1");
         foreach (var item in items)
         {
-            balances.TryAdd(item.Key.AccountId, 0);
-        }
-
-        var read = ctx.Command("SELECT id, balance_micros FROM accounts WHERE id IN (SELECT value FROM json_each(@ids))");
-        read.Parameters.AddWithValue("@ids", "[" + string.Join(',', balances.Keys) + "]");
-        using (var r = read.ExecuteReader())
-        {
-            while (r.Read())
+            if (!active.ContainsKey(item.Key.KeyId))
             {
-                balances[r.GetInt64(0)] = r.GetInt64(1);
+                active[item.Key.KeyId] = keyRead.Bind(1, item.Key.KeyId).TryExecuteInt64(out var isActive) && isActive == 1;
+            }
+
+            if (!balances.ContainsKey(item.Key.AccountId))
+            {
+                balances[item.Key.AccountId] = balanceRead.Bind(1, item.Key.AccountId).TryExecuteInt64(out var balance) ? balance : 0;
             }
         }
 
@@ -43,6 +57,13 @@ internal sealed class AcceptWriter(TimeProvider time) : IGroupWriter<AcceptItem,
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
+            if (!active[item.Key.KeyId])
+            {
+                keys?.Evict(item.Key.KeyId);
+                outcomes[i] = new(null, new ApiErrorException(Errors.InvalidKey()));
+                continue;
+            }
+
             if (item.Idempotency is { } idem)
             {
                 if (seenKeys.TryGetValue((item.Key.KeyId, idem.Key), out var first))
@@ -89,165 +110,53 @@ internal sealed class AcceptWriter(TimeProvider time) : IGroupWriter<AcceptItem,
             return;
         }
 
+        var debit = ctx.Raw("UPDATE accounts SET balance_micros = balance_micros - ?1, reserved_micros = reserved_micros + ?1 WHERE id = ?2");
         foreach (var (accountId, micros) in spent)
         {
-            var update = ctx.Command("UPDATE accounts SET balance_micros = balance_micros - @c, reserved_micros = reserved_micros + @c WHERE id=@a");
-            update.Parameters.AddWithValue("@c", micros);
-            update.Parameters.AddWithValue("@a", accountId);
-            update.ExecuteNonQuery();
+            debit.Bind(1, micros).Bind(2, accountId).Execute();
         }
 
-        // Sends, then everything that points at them.
-        var insert = ctx.Command("""
-            INSERT INTO sends(message_id, key_id, account_id, sending_type, body, sender_id, encoding, segments, recipients,
-              total_recipients, occurrences, total_messages, unit_price_micros, total_cost_micros, currency, callback_url,
-              timezone, schedule, state, created_at, first_send_at)
-            SELECT j.value->>'mid', j.value->>'k', j.value->>'a', j.value->>'t', j.value->>'body', j.value->>'sender', j.value->>'enc',
-              j.value->>'seg', j.value->>'rcpt', j.value->>'nr', j.value->>'no', j.value->>'nm', j.value->>'up', j.value->>'cost',
-              j.value->>'cur', j.value->>'cb', j.value->>'tz', j.value->>'sch', 'active', @now, j.value->>'first'
-            FROM json_each(@rows) AS j
-            RETURNING id, message_id
-            """);
-        insert.Parameters.AddWithValue("@now", now);
-        insert.Parameters.AddWithValue("@rows", SendRows(items, accepted, now));
-        var sendIds = new Dictionary<string, long>(accepted.Count, StringComparer.Ordinal);
-        using (var r = insert.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                sendIds[r.GetString(1)] = r.GetInt64(0);
-            }
-        }
-
-        var ledger = ctx.Command("""
-            INSERT INTO ledger_entries(account_id, kind, amount_micros, send_id, created_at)
-            SELECT j.value->>0, 'reserve', j.value->>1, j.value->>2, @now FROM json_each(@rows) AS j WHERE j.value->>1 > 0
-            """);
-        ledger.Parameters.AddWithValue("@now", now);
-        ledger.Parameters.AddWithValue("@rows", Rows(accepted, i => [items[i].Key.AccountId, items[i].Send.CostMicros, sendIds[items[i].Send.MessageId]]));
-        ledger.ExecuteNonQuery();
-
-        var deliveries = new List<long[]>();
-        var deliveryRecipients = new List<string>();
-        var occurrences = new List<long[]>();
+        var insertSend = ctx.Raw(InsertSend);
+        var insertReserve = ctx.Raw(InsertReserve);
+        var insertDelivery = ctx.Raw(InsertDelivery);
+        var insertOccurrence = ctx.Raw(InsertOccurrence);
         foreach (var i in accepted)
         {
-            var send = items[i].Send;
-            var sendId = sendIds[send.MessageId];
-            if (send.SendingType == "immediate")
+            var (key, send) = (items[i].Key, items[i].Send);
+            var immediate = send.SendingType == "immediate";
+            var due = now + (send.CancelWithinSeconds * 1000L);
+            var sendId = insertSend
+                .Bind(1, send.MessageId).Bind(2, key.KeyId).Bind(3, key.AccountId).Bind(4, send.SendingType).Bind(5, send.Body)
+                .Bind(6, send.SenderId).Bind(7, send.Encoding).Bind(8, send.Segments).Bind(9, string.Join('\n', send.Recipients))
+                .Bind(10, send.Recipients.Count).Bind(11, send.OccurrencesAt.Count)
+                .Bind(12, (long)send.Recipients.Count * send.Segments * send.OccurrencesAt.Count)
+                .Bind(13, key.UnitPriceMicros).Bind(14, send.CostMicros).Bind(15, key.Currency).Bind(16, send.CallbackUrl)
+                .Bind(17, send.TimeZone).Bind(18, send.ScheduleJson).Bind(19, now).Bind(20, immediate ? due : send.OccurrencesAt[0])
+                .ExecuteInt64();
+            if (send.CostMicros > 0)
             {
-                var due = now + (send.CancelWithinSeconds * 1000L);
+                insertReserve.Bind(1, key.AccountId).Bind(2, send.CostMicros).Bind(3, sendId).Bind(4, now).Execute();
+            }
+
+            if (immediate)
+            {
                 foreach (var recipient in send.Recipients)
                 {
-                    deliveries.Add([sendId, due]);
-                    deliveryRecipients.Add(recipient);
+                    insertDelivery.Bind(1, sendId).Bind(2, recipient).Bind(3, due).Bind(4, now).Execute();
                 }
             }
             else
             {
                 for (var q = 0; q < send.OccurrencesAt.Count; q++)
                 {
-                    occurrences.Add([sendId, q + 1, send.OccurrencesAt[q]]);
+                    insertOccurrence.Bind(1, sendId).Bind(2, q + 1).Bind(3, send.OccurrencesAt[q]).Execute();
                 }
             }
-        }
 
-        if (deliveries.Count > 0)
-        {
-            // Recipients are E.164 (+ and digits): they need no JSON escaping.
-            var rows = new System.Text.StringBuilder(deliveries.Count * 40).Append('[');
-            for (var d = 0; d < deliveries.Count; d++)
-            {
-                rows.Append(d == 0 ? "[" : ",[").Append(deliveries[d][0].ToString(CultureInfo.InvariantCulture)).Append(",\"")
-                    .Append(deliveryRecipients[d]).Append("\",").Append(deliveries[d][1].ToString(CultureInfo.InvariantCulture)).Append(']');
-            }
-
-            var cmd = ctx.Command("""
-                INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at)
-                SELECT j.value->>0, 1, j.value->>1, 'pending', j.value->>2, @now, @now FROM json_each(@rows) AS j
-                """);
-            cmd.Parameters.AddWithValue("@now", now);
-            cmd.Parameters.AddWithValue("@rows", rows.Append(']').ToString());
-            cmd.ExecuteNonQuery();
-        }
-
-        if (occurrences.Count > 0)
-        {
-            var cmd = ctx.Command("""
-                INSERT INTO occurrences(send_id, seq, due_at, state) SELECT j.value->>0, j.value->>1, j.value->>2, 'scheduled' FROM json_each(@rows) AS j
-                """);
-            cmd.Parameters.AddWithValue("@rows", Rows(Enumerable.Range(0, occurrences.Count).ToList(), o => occurrences[o]));
-            cmd.ExecuteNonQuery();
-        }
-
-        foreach (var i in accepted)
-        {
             if (items[i].Idempotency is { } idem)
             {
-                SqliteStore.StoreIdempotent(ctx, items[i].Key.KeyId, idem, 201, items[i].Response, now);
+                SqliteStore.StoreIdempotent(ctx, key.KeyId, idem, 201, items[i].Response, now);
             }
         }
-    }
-
-    private static string Rows(List<int> indexes, Func<int, long[]> row)
-    {
-        var sb = new System.Text.StringBuilder(indexes.Count * 32).Append('[');
-        for (var n = 0; n < indexes.Count; n++)
-        {
-            sb.Append(n == 0 ? "[" : ",[");
-            var values = row(indexes[n]);
-            for (var v = 0; v < values.Length; v++)
-            {
-                if (v > 0)
-                {
-                    sb.Append(',');
-                }
-
-                sb.Append(values[v].ToString(CultureInfo.InvariantCulture));
-            }
-
-            sb.Append(']');
-        }
-
-        return sb.Append(']').ToString();
-    }
-
-    private static string SendRows(IReadOnlyList<AcceptItem> items, List<int> accepted, long now)
-    {
-        var buffer = new ArrayBufferWriter<byte>(accepted.Count * 256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartArray();
-            foreach (var i in accepted)
-            {
-                var (key, send) = (items[i].Key, items[i].Send);
-                var immediate = send.SendingType == "immediate";
-                w.WriteStartObject();
-                w.WriteString("mid", send.MessageId);
-                w.WriteNumber("k", key.KeyId);
-                w.WriteNumber("a", key.AccountId);
-                w.WriteString("t", send.SendingType);
-                w.WriteString("body", send.Body);
-                w.WriteString("sender", send.SenderId);
-                w.WriteString("enc", send.Encoding);
-                w.WriteNumber("seg", send.Segments);
-                w.WriteString("rcpt", string.Join('\n', send.Recipients));
-                w.WriteNumber("nr", send.Recipients.Count);
-                w.WriteNumber("no", send.OccurrencesAt.Count);
-                w.WriteNumber("nm", (long)send.Recipients.Count * send.Segments * send.OccurrencesAt.Count);
-                w.WriteNumber("up", key.UnitPriceMicros);
-                w.WriteNumber("cost", send.CostMicros);
-                w.WriteString("cur", key.Currency);
-                w.WriteString("cb", send.CallbackUrl);
-                w.WriteString("tz", send.TimeZone);
-                w.WriteString("sch", send.ScheduleJson);
-                w.WriteNumber("first", immediate ? now + (send.CancelWithinSeconds * 1000L) : send.OccurrencesAt[0]);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

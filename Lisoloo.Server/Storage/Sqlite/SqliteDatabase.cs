@@ -49,6 +49,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         Exec(_writeConnection, "PRAGMA busy_timeout=5000;");
         Exec(_writeConnection, "PRAGMA wal_autocheckpoint=0;"); // checkpoints run on their own thread (CheckpointLoop)
         Exec(_writeConnection, "PRAGMA journal_size_limit=67108864;");
+        Exec(_writeConnection, "PRAGMA temp_store=MEMORY;"); // statement journals of multi-row writes stay off the disk
+        Exec(_writeConnection, "PRAGMA cache_size=-65536;"); // 64 MiB page cache for the writer
         InitializeSchema();
         var walPath = builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:"
             ? null
@@ -580,6 +582,7 @@ internal readonly record struct GroupOutcome<TResult>(TResult? Result, Exception
 internal sealed class WriteContext(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection { get; } = connection;
 
@@ -602,9 +605,27 @@ internal sealed class WriteContext(SqliteConnection connection) : IDisposable
 
     public int Exec(string sql) => Command(sql).ExecuteNonQuery();
 
+    /// <summary>A cached statement for <paramref name="sql"/> bound by position (<c>?1</c>, <c>?2</c>…); see <see cref="RawStatement"/>.</summary>
+    public RawStatement Raw(string sql)
+    {
+        if (!_raw.TryGetValue(sql, out var statement))
+        {
+            statement = new RawStatement(Connection, sql);
+            _raw[sql] = statement;
+        }
+
+        return statement;
+    }
+
     /// <summary>Disposes the cached commands and the connection.</summary>
     public void Dispose()
     {
+        foreach (var statement in _raw.Values)
+        {
+            statement.Dispose();
+        }
+
+        _raw.Clear();
         foreach (var cmd in _commands.Values)
         {
             cmd.Dispose();

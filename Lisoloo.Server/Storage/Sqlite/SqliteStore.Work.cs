@@ -265,7 +265,7 @@ internal sealed partial class SqliteStore
     /// <summary>
     /// Claims due pending deliveries (and queued or processing ones whose lease ran out after a crash), moves them to
     /// <c>processing</c> under a lease, and writes their <c>sms.queued</c> and <c>sms.processing</c> events.
-    /// Two statements per batch, whatever its size.
+    /// One query per batch, then one prepared update per row.
     /// </summary>
     public Task<IReadOnlyList<ClaimedDelivery>> ClaimDeliveriesAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
@@ -300,15 +300,15 @@ internal sealed partial class SqliteStore
             return (IReadOnlyList<ClaimedDelivery>)claimed;
         }
 
-        var update = ctx.Command("""
-            UPDATE deliveries SET state='processing', due_at=@lease, lease_until=@lease, attempts=attempts+1, updated_at=@now,
-              queued_at=COALESCE(queued_at,@now), processing_at=@now
-            WHERE id IN (SELECT value FROM json_each(@ids))
+        var update = ctx.Raw("""
+            UPDATE deliveries SET state='processing', due_at=?1, lease_until=?1, attempts=attempts+1, updated_at=?2,
+              queued_at=COALESCE(queued_at,?2), processing_at=?2
+            WHERE id=?3
             """);
-        update.Parameters.AddWithValue("@lease", leaseUntil);
-        update.Parameters.AddWithValue("@now", now);
-        update.Parameters.AddWithValue("@ids", IdArray(claimed.Select(c => c.DeliveryId)));
-        update.ExecuteNonQuery();
+        foreach (var c in claimed)
+        {
+            update.Bind(1, leaseUntil).Bind(2, now).Bind(3, c.DeliveryId).Execute();
+        }
 
         for (var i = 0; i < claimed.Count; i++)
         {
@@ -329,7 +329,7 @@ internal sealed partial class SqliteStore
 
     /// <summary>
     /// Applies what the carrier said at submit: accepted → <c>sent</c> (the reserve becomes spend), refused → <c>failed</c>
-    /// and refunded, retryable → back to <c>queued</c> for a later attempt. Accepted rows are applied in one statement.
+    /// and refunded, retryable → back to <c>queued</c> for a later attempt. Accepted rows go through one prepared statement.
     /// </summary>
     public Task ApplySubmitResultsAsync(IReadOnlyList<ClaimedDelivery> batch, IReadOnlyList<SubmitResult> results, string carrier, TimeSpan retryDelay, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
@@ -337,7 +337,11 @@ internal sealed partial class SqliteStore
         var byId = batch.ToDictionary(d => d.DeliveryId);
         var events = new EventWriter(ctx, now);
         events.Preload(batch.Select(d => d.SendId));
-        var accepted = new System.Text.StringBuilder("[");
+        var spend = new Dictionary<long, long>();
+        var markSent = ctx.Raw("""
+            UPDATE deliveries SET state='sent', carrier=?1, carrier_ref=?2, receipt_state=?3, due_at=?4, lease_until=0, updated_at=?5, sent_at=?5
+            WHERE id=?6 AND state='processing'
+            """);
         foreach (var result in results)
         {
             if (!result.Accepted)
@@ -345,47 +349,17 @@ internal sealed partial class SqliteStore
                 continue;
             }
 
-            if (accepted.Length > 1)
+            var changed = markSent.Bind(1, carrier).Bind(2, string.IsNullOrEmpty(result.CarrierRef) ? null : result.CarrierRef)
+                .Bind(3, result.ReceiptState).Bind(4, result.ReceiptState is null ? long.MaxValue : result.ReceiptAt).Bind(5, now)
+                .Bind(6, result.DeliveryId).Execute();
+            if (changed == 0)
             {
-                accepted.Append(',');
+                continue; // cancelled meanwhile, or already settled by an earlier attempt
             }
 
-            accepted.Append("{\"id\":").Append(result.DeliveryId.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"due\":").Append((result.ReceiptState is null ? long.MaxValue : result.ReceiptAt).ToString(CultureInfo.InvariantCulture))
-                .Append(",\"ref\":").Append(System.Text.Json.JsonSerializer.Serialize(result.CarrierRef ?? string.Empty, Api.ServerJsonContext.Default.String))
-                .Append(",\"rs\":").Append(result.ReceiptState is null ? "null" : "\"" + result.ReceiptState + "\"")
-                .Append('}');
-        }
-
-        accepted.Append(']');
-        var spend = new Dictionary<long, long>();
-        if (accepted.Length > 2)
-        {
-            var cmd = ctx.Command("""
-                UPDATE deliveries SET state='sent', carrier=@c, carrier_ref=NULLIF(json_extract(j.value,'$.ref'),''), receipt_state=json_extract(j.value,'$.rs'),
-                  due_at=json_extract(j.value,'$.due'), lease_until=0, updated_at=@now, sent_at=@now
-                FROM json_each(@j) AS j
-                WHERE deliveries.id = json_extract(j.value,'$.id') AND deliveries.state='processing'
-                RETURNING deliveries.id
-                """);
-            cmd.Parameters.AddWithValue("@c", carrier);
-            cmd.Parameters.AddWithValue("@now", now);
-            cmd.Parameters.AddWithValue("@j", accepted.ToString());
-            var updated = new List<long>();
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    updated.Add(r.GetInt64(0));
-                }
-            }
-
-            foreach (var id in updated)
-            {
-                var d = byId[id];
-                spend[d.AccountId] = spend.GetValueOrDefault(d.AccountId) + d.CostMicros;
-                events.Transition(d.SendId, d.Seq, d.Recipient, "sent", "processing", null, null);
-            }
+            var d = byId[result.DeliveryId];
+            spend[d.AccountId] = spend.GetValueOrDefault(d.AccountId) + d.CostMicros;
+            events.Transition(d.SendId, d.Seq, d.Recipient, "sent", "processing", null, null);
         }
 
         foreach (var result in results)
@@ -670,16 +644,10 @@ internal sealed partial class SqliteStore
                 return;
             }
 
-            var eventId = EventPayload.NewEventId();
+            var eventId = EventPayload.NewEventId(now);
             var payload = EventPayload.Write(eventId, type, now, target.MessageId, recipient, status, previous, target.Segments, errorCode, errorMessage, seq, target.SenderId);
-            var cmd = ctx.Command("INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (@e,@k,@u,@t,@p,'pending',@now,@now)");
-            cmd.Parameters.AddWithValue("@e", eventId);
-            cmd.Parameters.AddWithValue("@k", target.KeyId);
-            cmd.Parameters.AddWithValue("@u", target.Url);
-            cmd.Parameters.AddWithValue("@t", type);
-            cmd.Parameters.AddWithValue("@p", payload);
-            cmd.Parameters.AddWithValue("@now", now);
-            cmd.ExecuteNonQuery();
+            ctx.Raw("INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,'pending',?6,?6)")
+                .Bind(1, eventId).Bind(2, target.KeyId).Bind(3, target.Url).Bind(4, type).Bind(5, payload.AsSpan()).Bind(6, now).Execute();
         }
     }
 }

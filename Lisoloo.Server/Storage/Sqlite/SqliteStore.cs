@@ -72,6 +72,14 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
     });
 
+    private readonly Auth.KeyCache _keyCache = new(time);
+
+    /// <summary>
+    /// <see cref="FindKey"/> through the key cache: only for requests whose write checks the key again in its
+    /// transaction (<c>POST /send</c>), so a revocation still takes effect at once.
+    /// </summary>
+    public ApiKeyInfo? FindKeyCached(byte[] keyHash) => _keyCache.Find(keyHash, FindKey);
+
     /// <summary>The active key with this hash, compared in constant time; <see langword="null"/> when unknown or revoked.</summary>
     public ApiKeyInfo? FindKey(byte[] keyHash) => db.Query(ctx =>
     {
@@ -259,11 +267,11 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     /// <summary>
     /// Stores a send: idempotency check, reserve (refused whole when the balance cannot cover it), send row, occurrence
     /// rows, and for an immediate send its pending delivery rows. Every accept of a group commit is written together by
-    /// <see cref="AcceptWriter"/> (a few multi-row statements per batch); answers after the commit is on disk.
+    /// <see cref="AcceptWriter"/> (which also checks the key is still active); answers after the commit is on disk.
     /// </summary>
     /// <exception cref="ApiErrorException">Insufficient balance (402) or an idempotency key reused with another body (409).</exception>
     public async Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, byte[] response, CancellationToken cancellationToken = default)
-        => await db.WriteGroupedAsync(_acceptWriter ??= new AcceptWriter(time), new AcceptItem(key, send, idempotency, response), cancellationToken).ConfigureAwait(false);
+        => await db.WriteGroupedAsync(_acceptWriter ??= new AcceptWriter(time, _keyCache), new AcceptItem(key, send, idempotency, response), cancellationToken).ConfigureAwait(false);
 
     private AcceptWriter? _acceptWriter;
 

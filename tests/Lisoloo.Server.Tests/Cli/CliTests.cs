@@ -215,6 +215,36 @@ public sealed class CliTests
         });
     }
 
+    [Test]
+    public async Task A_key_revoked_by_the_cli_while_the_server_runs_is_refused_on_its_next_send_and_nothing_is_debited()
+    {
+        var created = await RunOkAsync("keys", "create", "--merchant", "m", "--env", "test", "--balance", "5", "--unit-price", "0.01");
+        var apiKey = created.GetProperty("api_key").GetString();
+        var keyId = created.GetProperty("key_id").GetInt64();
+        await using var server = await TestServer.StartAsync(dataDirectory: DataDirectory);
+        const string body = """{"to":["+14155550100"],"message":"hello"}""";
+
+        // Two sends: the second is answered from the key cache of the send path.
+        for (var i = 0; i < 2; i++)
+        {
+            var sent = await server.SendRawAsync(HttpMethod.Post, "send", apiKey, body);
+            Assert.That(sent.Status, Is.EqualTo(201), sent.Body);
+        }
+
+        // Another process (the CLI) revokes it; the running server must refuse it at once, even from its cache.
+        await RunOkAsync("keys", "revoke", "--key-id", keyId.ToString(CultureInfo.InvariantCulture));
+        var refused = await server.SendRawAsync(HttpMethod.Post, "send", apiKey, body);
+        var again = await server.SendRawAsync(HttpMethod.Post, "send", apiKey, body);
+        var balance = await RunOkAsync("balance", "show", "--merchant", "m", "--env", "test");
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.Status, Is.EqualTo(401), refused.Body);
+            Assert.That(refused.ErrorCode, Is.EqualTo(LisolooErrorCodes.InvalidApiKey), refused.Body);
+            Assert.That(again.Status, Is.EqualTo(401), again.Body);
+            Assert.That(balance.GetProperty("balance").GetDecimal(), Is.EqualTo(4.98m), "only the two sends before the revocation were debited");
+        });
+    }
+
     public static IEnumerable<TestCaseData> BadInputs()
     {
         static TestCaseData Case(string name, params string[] args) => new TestCaseData((object)args).SetName("Bad_input_exits_1_with_a_JSON_error_on_stderr_" + name);

@@ -1,0 +1,99 @@
+using Lisoloo.Server.Storage;
+using Lisoloo.Server.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lisoloo.Server.Tests.Storage;
+
+/// <summary>Positional statements on the writer connection, and the time-ordered identifiers the hot inserts use.</summary>
+[TestFixture]
+public sealed class RawStatementTests
+{
+    private string _folder = null!;
+    private SqliteDatabase _db = null!;
+
+    [SetUp]
+    public async Task OpenAsync()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
+        _db = new SqliteDatabase($"Data Source={Path.Combine(_folder, "t.db")}", 512, NullLogger.Instance);
+        await _db.WriteAsync(ctx => ctx.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT, b BLOB, u TEXT UNIQUE)"));
+    }
+
+    [TearDown]
+    public async Task CloseAsync()
+    {
+        await _db.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Test]
+    public async Task Binds_by_position_reuses_the_statement_and_reads_back_what_it_wrote()
+    {
+        var ids = await _db.WriteAsync(ctx =>
+        {
+            var insert = ctx.Raw("INSERT INTO t(n, s, b, u) VALUES (?1, ?2, ?3, ?4) RETURNING id");
+            var first = insert.Bind(1, 42L).Bind(2, "héllo \u00e9 ✓").Bind(3, new byte[] { 0, 1, 255 }).Bind(4, "a").ExecuteInt64();
+            var second = insert.Bind(1, (long?)null).Bind(2, (string?)null).BindNull(3).Bind(4, "b").ExecuteInt64();
+            Assert.That(ReferenceEquals(insert, ctx.Raw("INSERT INTO t(n, s, b, u) VALUES (?1, ?2, ?3, ?4) RETURNING id")), "cached by SQL text");
+            var changed = ctx.Raw("UPDATE t SET n = n + 1 WHERE id = ?1").Bind(1, first).Execute();
+            var none = ctx.Raw("UPDATE t SET n = 0 WHERE id = ?1").Bind(1, 999).Execute();
+            var found = ctx.Raw("SELECT n FROM t WHERE id = ?1").Bind(1, 999).TryExecuteInt64(out _);
+            return (first, second, changed, none, found);
+        });
+
+        Assert.That((ids.changed, ids.none, ids.found), Is.EqualTo((1, 0, false)));
+        var rows = _db.Read(c =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT id, n, s, b FROM t ORDER BY id";
+            using var r = cmd.ExecuteReader();
+            var list = new List<(long, object, object, object)>();
+            while (r.Read())
+            {
+                list.Add((r.GetInt64(0), r.GetValue(1), r.GetValue(2), r.GetValue(3)));
+            }
+
+            return list;
+        });
+        Assert.That(rows, Is.EqualTo(new[]
+        {
+            (ids.first, (object)43L, (object)"héllo \u00e9 ✓", (object)new byte[] { 0, 1, 255 }),
+            (ids.second, DBNull.Value, DBNull.Value, DBNull.Value),
+        }));
+    }
+
+    [Test]
+    public void A_failing_step_throws_a_SqliteException_and_leaves_the_statement_usable()
+    {
+        var error = Assert.ThrowsAsync<SqliteException>(() => _db.WriteAsync(ctx =>
+        {
+            var insert = ctx.Raw("INSERT INTO t(u) VALUES (?1)");
+            insert.Bind(1, "same").Execute();
+            return insert.Bind(1, "same").Execute();
+        }));
+        Assert.That(error!.SqliteErrorCode, Is.EqualTo(19), "SQLITE_CONSTRAINT");
+        Assert.That(error.Message, Does.Contain("UNIQUE"));
+
+        Assert.DoesNotThrowAsync(() => _db.WriteAsync(ctx => ctx.Raw("INSERT INTO t(u) VALUES (?1)").Bind(1, "other").Execute()));
+    }
+
+    [Test]
+    public void Time_ordered_ids_sort_by_their_millisecond_and_differ_within_it()
+    {
+        var start = DateTimeOffset.Parse("2026-11-23T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        var ids = Enumerable.Range(0, 2_000).Select(i => TimeOrderedId.New(start + (i / 10), 12)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(ids, Has.All.Match("^[0-9a-f]{24}$"));
+            Assert.That(ids.Distinct().Count(), Is.EqualTo(ids.Count), "6 random bytes after the time");
+            for (var i = 10; i < ids.Count; i += 10)
+            {
+                Assert.That(string.CompareOrdinal(ids[i - 1], ids[i]), Is.Negative, $"id {i} (next millisecond) sorts after id {i - 1}");
+            }
+
+            Assert.That(TimeOrderedId.New(start, 10, "sbx_"), Does.Match("^sbx_[0-9a-f]{20}$"));
+            Assert.That(TimeOrderedId.New(start, 12)[..12], Is.EqualTo(start.ToString("x12", System.Globalization.CultureInfo.InvariantCulture)));
+        });
+    }
+}
