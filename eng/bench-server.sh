@@ -20,7 +20,7 @@ url="http://127.0.0.1:$port/api/v1/lisoloo/sms-api/send"
 one='{"to":["+14155550100"],"message":"Your code is 493201"}'
 hundred="{\"to\":[$(python3 -c 'print(",".join("\"+1415555%04d\"" % i for i in range(100)))')],\"message\":\"Sale: 20% off today\"}"
 export LISOLOO_KEY="$key"
-echo "== warm-up (5s)"; LISOLOO_BODY="$one" wrk -t1 -c"$connections" -d5s -s "$root/eng/bench/send.lua" "$url" >/dev/null
+echo "== warm-up (10s: tiered JIT settles)"; LISOLOO_BODY="$one" wrk -t1 -c"$connections" -d10s -s "$root/eng/bench/send.lua" "$url" >/dev/null
 echo "== 1 recipient per request: wrk -t1 -c$connections -d$duration"; LISOLOO_BODY="$one" wrk -t1 -c"$connections" -d"$duration" -s "$root/eng/bench/send.lua" "$url"
 echo "== end to end after the 1-recipient run: accepted → delivered (sandbox delay 1 s), drained with the workers"
 db="$data/lisoloo.db"

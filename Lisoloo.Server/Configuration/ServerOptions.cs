@@ -89,7 +89,7 @@ internal sealed class WorkerOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Rows claimed per batch.</summary>
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 250;
 
     /// <summary>How long a claim holds before another worker may take the row.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);

@@ -3,11 +3,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["app-key"] = os.getenv("LISOLOO_KEY")
 wrk.body = os.getenv("LISOLOO_BODY")
-
-local statuses = {}
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
+-- No `response` callback: it would make wrk hand every response to Lua, CPU taken from the server on a 2-core box.
+-- wrk counts non-2xx/3xx answers itself (summary.errors.status).
 
 done = function(summary, latency, requests)
   io.write(string.format("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",

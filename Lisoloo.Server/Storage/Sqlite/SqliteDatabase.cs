@@ -50,7 +50,6 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         Exec(_writeConnection, "PRAGMA wal_autocheckpoint=0;"); // checkpoints run on their own thread (CheckpointLoop)
         Exec(_writeConnection, "PRAGMA journal_size_limit=67108864;");
         Exec(_writeConnection, "PRAGMA temp_store=MEMORY;"); // statement journals of multi-row writes stay off the disk
-        Exec(_writeConnection, "PRAGMA cache_size=-65536;"); // 64 MiB page cache for the writer
         InitializeSchema();
         var walPath = builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:"
             ? null
