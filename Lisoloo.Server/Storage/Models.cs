@@ -82,6 +82,15 @@ internal sealed record ClaimedDelivery(long DeliveryId, long SendId, string Mess
     public int Seq { get; init; } = 1;
 }
 
+/// <summary>
+/// One dispatcher claim: the rows leased for an asynchronous carrier (<paramref name="ToSubmit"/>), how many rows were
+/// claimed in all, and per in-process carrier how many of them it already took or refused (<paramref name="Inline"/>).
+/// </summary>
+internal sealed record DeliveryClaim(IReadOnlyList<ClaimedDelivery> ToSubmit, int Claimed, IReadOnlyList<(string Carrier, int Sent, int Refused)> Inline)
+{
+    public static readonly DeliveryClaim None = new([], 0, []);
+}
+
 /// <summary>What a carrier said about one submitted delivery.</summary>
 /// <param name="DeliveryId">The delivery row.</param>
 /// <param name="Accepted">True when the carrier took the message (state <c>sent</c>).</param>

@@ -108,14 +108,20 @@ internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, 
     protected override async Task<bool> StepAsync(CancellationToken stoppingToken)
     {
         var o = options.Value.Workers;
-        var claimed = await store.ClaimDeliveriesAsync(o.BatchSize, o.Lease, stoppingToken).ConfigureAwait(false);
-        if (claimed.Count == 0)
+        var claim = await store.ClaimDeliveriesAsync(o.BatchSize, o.Lease, carriers.InlineFor, RetryDelay, stoppingToken).ConfigureAwait(false);
+        if (claim.Claimed == 0)
         {
             return false;
         }
 
         signals.EventsWaiting();
-        foreach (var group in claimed.GroupBy(d => d.Environment))
+        foreach (var (name, sentInline, refusedInline) in claim.Inline)
+        {
+            metrics.Submitted(name, true, sentInline);
+            metrics.Submitted(name, false, refusedInline);
+        }
+
+        foreach (var group in claim.ToSubmit.GroupBy(d => d.Environment))
         {
             var batch = group.ToList();
             var carrier = carriers.For(group.Key);
@@ -141,7 +147,7 @@ internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, 
 
         signals.EventsWaiting();
         signals.ReceiptsWaiting();
-        return claimed.Count == o.BatchSize;
+        return claim.Claimed == o.BatchSize;
     }
 
     protected override Task IdleAsync(CancellationToken stoppingToken) =>

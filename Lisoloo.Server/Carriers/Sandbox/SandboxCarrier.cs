@@ -18,7 +18,7 @@ namespace Lisoloo.Server.Carriers.Sandbox;
 /// <item><term>anything else</term><description>sent, then delivered after <c>DeliveryDelay</c></description></item>
 /// </list>
 /// </summary>
-internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvider time) : ICarrier
+internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvider time) : IInlineCarrier
 {
     public string Name => "sandbox";
 
@@ -26,7 +26,10 @@ internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvid
 
     public string Describe() => "Deterministic sandbox carrier for test keys.";
 
-    public Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken) =>
+        Task.FromResult(SubmitInline(batch));
+
+    public IReadOnlyList<SubmitResult> SubmitInline(IReadOnlyList<ClaimedDelivery> batch)
     {
         var o = options.Value.Sandbox;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -47,7 +50,7 @@ internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvid
             };
         }
 
-        return Task.FromResult<IReadOnlyList<SubmitResult>>(results);
+        return results;
     }
 
     private static SubmitResult Announce(ClaimedDelivery d, string reference, string state, long at) =>

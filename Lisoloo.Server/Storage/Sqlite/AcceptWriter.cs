@@ -20,7 +20,6 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
           total_recipients, occurrences, total_messages, unit_price_micros, total_cost_micros, currency, callback_url,
           timezone, schedule, state, created_at, first_send_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'active', ?19, ?20)
-        RETURNING id
         """;
 
     private const string InsertReserve = "INSERT INTO ledger_entries(account_id, kind, amount_micros, send_id, created_at) VALUES (?1, 'reserve', ?2, ?3, ?4)";
@@ -132,7 +131,7 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
                 .Bind(12, (long)send.Recipients.Count * send.Segments * send.OccurrencesAt.Count)
                 .Bind(13, key.UnitPriceMicros).Bind(14, send.CostMicros).Bind(15, key.Currency).Bind(16, send.CallbackUrl)
                 .Bind(17, send.TimeZone).Bind(18, send.ScheduleJson).Bind(19, now).Bind(20, immediate ? due : send.OccurrencesAt[0])
-                .ExecuteInt64();
+                .Insert();
             if (send.CostMicros > 0)
             {
                 insertReserve.Bind(1, key.AccountId).Bind(2, send.CostMicros).Bind(3, sendId).Bind(4, now).Execute();

@@ -66,7 +66,17 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
-    /// <summary>Runs the statement and returns the first column of its first row (an INSERT … RETURNING id).</summary>
+    /// <summary>
+    /// Runs an INSERT and returns the new row's rowid (cheaper than <c>RETURNING</c>, which buffers its rows in an
+    /// ephemeral table).
+    /// </summary>
+    public long Insert()
+    {
+        Execute();
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
+    /// <summary>Runs the statement and returns the first column of its first row.</summary>
     public long ExecuteInt64() =>
         TryExecuteInt64(out var value) ? value : throw new InvalidOperationException("The statement returned no row.");
 

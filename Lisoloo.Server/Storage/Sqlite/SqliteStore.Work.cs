@@ -265,9 +265,14 @@ internal sealed partial class SqliteStore
     /// <summary>
     /// Claims due pending deliveries (and queued or processing ones whose lease ran out after a crash), moves them to
     /// <c>processing</c> under a lease, and writes their <c>sms.queued</c> and <c>sms.processing</c> events.
-    /// One query per batch, then one prepared update per row.
+    /// One query per batch, then one prepared update per row. Rows whose environment has an in-process carrier
+    /// (<paramref name="inlineFor"/>, the sandbox) are submitted right here and their outcome applied in the same
+    /// transaction, so they need no lease: they move pending → queued → processing → sent with one row update (and the
+    /// same events and stage times as the leased path); only the others are returned, to be submitted and then applied
+    /// with <see cref="ApplySubmitResultsAsync"/>.
     /// </summary>
-    public Task<IReadOnlyList<ClaimedDelivery>> ClaimDeliveriesAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    public Task<DeliveryClaim> ClaimDeliveriesAsync(int max, TimeSpan lease, Func<string, Carriers.IInlineCarrier?>? inlineFor = null,
+        TimeSpan? retryDelay = null, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
         var leaseUntil = now + (long)lease.TotalMilliseconds;
@@ -297,17 +302,7 @@ internal sealed partial class SqliteStore
 
         if (claimed.Count == 0)
         {
-            return (IReadOnlyList<ClaimedDelivery>)claimed;
-        }
-
-        var update = ctx.Raw("""
-            UPDATE deliveries SET state='processing', due_at=?1, lease_until=?1, attempts=attempts+1, updated_at=?2,
-              queued_at=COALESCE(queued_at,?2), processing_at=?2
-            WHERE id=?3
-            """);
-        foreach (var c in claimed)
-        {
-            update.Bind(1, leaseUntil).Bind(2, now).Bind(3, c.DeliveryId).Execute();
+            return DeliveryClaim.None;
         }
 
         for (var i = 0; i < claimed.Count; i++)
@@ -324,7 +319,73 @@ internal sealed partial class SqliteStore
             }
         }
 
-        return (IReadOnlyList<ClaimedDelivery>)claimed;
+        var leased = claimed;
+        var inline = new List<(Carriers.IInlineCarrier Carrier, List<ClaimedDelivery> Rows)>();
+        if (inlineFor is not null)
+        {
+            leased = new List<ClaimedDelivery>(claimed.Count);
+            foreach (var d in claimed)
+            {
+                var carrier = inlineFor(d.Environment);
+                if (carrier is null)
+                {
+                    leased.Add(d);
+                    continue;
+                }
+
+                var slot = inline.FindIndex(x => ReferenceEquals(x.Carrier, carrier));
+                if (slot < 0)
+                {
+                    inline.Add((carrier, []));
+                    slot = inline.Count - 1;
+                }
+
+                inline[slot].Rows.Add(d);
+            }
+        }
+
+        var update = ctx.Raw("""
+            UPDATE deliveries SET state='processing', due_at=?1, lease_until=?1, attempts=attempts+1, updated_at=?2,
+              queued_at=COALESCE(queued_at,?2), processing_at=?2
+            WHERE id=?3
+            """);
+        foreach (var c in leased)
+        {
+            update.Bind(1, leaseUntil).Bind(2, now).Bind(3, c.DeliveryId).Execute();
+        }
+
+        var inlineCounts = new List<(string Carrier, int Sent, int Refused)>(inline.Count);
+        foreach (var (carrier, rows) in inline)
+        {
+            var results = carrier.SubmitInline(rows);
+            var sent = ctx.Raw("""
+                UPDATE deliveries SET state='sent', carrier=?1, carrier_ref=?2, receipt_state=?3, due_at=?4, lease_until=0, attempts=attempts+1,
+                  updated_at=?5, queued_at=COALESCE(queued_at,?5), processing_at=?5, sent_at=?5
+                WHERE id=?6
+                """);
+            var refused = new List<SubmitResult>();
+            foreach (var result in results)
+            {
+                if (result.Accepted)
+                {
+                    sent.Bind(1, carrier.Name).Bind(2, string.IsNullOrEmpty(result.CarrierRef) ? null : result.CarrierRef).Bind(3, result.ReceiptState)
+                        .Bind(4, result.ReceiptState is null ? long.MaxValue : result.ReceiptAt).Bind(5, now).Bind(6, result.DeliveryId).Execute();
+                }
+                else
+                {
+                    // Rare (a refused number): take the leased path's steps, so the failure is applied exactly as for any carrier.
+                    update.Bind(1, leaseUntil).Bind(2, now).Bind(3, result.DeliveryId).Execute();
+                    refused.Add(result);
+                }
+            }
+
+            var accepted = results.Where(r => r.Accepted).ToList();
+            inlineCounts.Add((carrier.Name, accepted.Count, refused.Count));
+            ApplyResults(ctx, events, rows, accepted, carrier.Name, retryDelay ?? TimeSpan.FromSeconds(30), now, alreadyMarked: true);
+            ApplyResults(ctx, events, rows, refused, carrier.Name, retryDelay ?? TimeSpan.FromSeconds(30), now, alreadyMarked: false);
+        }
+
+        return new DeliveryClaim(leased, claimed.Count, inlineCounts);
     }, cancellationToken);
 
     /// <summary>
@@ -334,9 +395,30 @@ internal sealed partial class SqliteStore
     public Task ApplySubmitResultsAsync(IReadOnlyList<ClaimedDelivery> batch, IReadOnlyList<SubmitResult> results, string carrier, TimeSpan retryDelay, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
-        var byId = batch.ToDictionary(d => d.DeliveryId);
         var events = new EventWriter(ctx, now);
         events.Preload(batch.Select(d => d.SendId));
+        ApplyResults(ctx, events, batch, results, carrier, retryDelay, now, alreadyMarked: false);
+        return 0;
+    }, cancellationToken);
+
+    /// <summary>
+    /// The body of <see cref="ApplySubmitResultsAsync"/>. With <paramref name="alreadyMarked"/> the accepted rows were
+    /// already moved to <c>sent</c> by the caller (the inline path) and only their spend and events remain.
+    /// </summary>
+    private static void ApplyResults(WriteContext ctx, EventWriter events, IReadOnlyList<ClaimedDelivery> batch, IReadOnlyList<SubmitResult> results,
+        string carrier, TimeSpan retryDelay, long now, bool alreadyMarked)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        var byId = new Dictionary<long, ClaimedDelivery>(batch.Count);
+        foreach (var d in batch)
+        {
+            byId[d.DeliveryId] = d;
+        }
+
         var spend = new Dictionary<long, long>();
         var markSent = ctx.Raw("""
             UPDATE deliveries SET state='sent', carrier=?1, carrier_ref=?2, receipt_state=?3, due_at=?4, lease_until=0, updated_at=?5, sent_at=?5
@@ -349,7 +431,7 @@ internal sealed partial class SqliteStore
                 continue;
             }
 
-            var changed = markSent.Bind(1, carrier).Bind(2, string.IsNullOrEmpty(result.CarrierRef) ? null : result.CarrierRef)
+            var changed = alreadyMarked ? 1 : markSent.Bind(1, carrier).Bind(2, string.IsNullOrEmpty(result.CarrierRef) ? null : result.CarrierRef)
                 .Bind(3, result.ReceiptState).Bind(4, result.ReceiptState is null ? long.MaxValue : result.ReceiptAt).Bind(5, now)
                 .Bind(6, result.DeliveryId).Execute();
             if (changed == 0)
@@ -401,9 +483,7 @@ internal sealed partial class SqliteStore
             cmd.ExecuteNonQuery();
             Ledger(ctx, accountId, "spend", micros, null, now);
         }
-
-        return 0;
-    }, cancellationToken);
+    }
 
     // ------------------------------------------------------------------ receipts
 
