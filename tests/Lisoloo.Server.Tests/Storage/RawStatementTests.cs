@@ -1,41 +1,26 @@
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lisoloo.Server.Tests.Storage;
 
 /// <summary>Positional statements on the writer connection, and the time-ordered identifiers the hot inserts use.</summary>
 [TestFixture]
-public sealed class RawStatementTests
+public sealed class RawStatementTests : TempDatabaseFixture
 {
-    private string _folder = null!;
-    private SqliteDatabase _db = null!;
-
-    [SetUp]
-    public async Task OpenAsync()
-    {
-        _folder = Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
-        _db = new SqliteDatabase($"Data Source={Path.Combine(_folder, "t.db")}", 512, NullLogger.Instance);
-        await _db.WriteAsync(ctx => ctx.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT, b BLOB, u TEXT UNIQUE)"));
-    }
-
-    [TearDown]
-    public async Task CloseAsync()
-    {
-        await _db.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    protected override string Schema => "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT, b BLOB, u TEXT UNIQUE)";
 
     [Test]
     public async Task Binds_by_position_reuses_the_statement_and_reads_back_what_it_wrote()
     {
-        var ids = await _db.WriteAsync(ctx =>
+        var ids = await Db.WriteAsync(ctx =>
         {
             var insert = ctx.Raw("INSERT INTO t(n, s, b, u) VALUES (?1, ?2, ?3, ?4) RETURNING id");
             var first = insert.Bind(1, 42L).Bind(2, "héllo \u00e9 ✓").Bind(3, new byte[] { 0, 1, 255 }).Bind(4, "a").ExecuteInt64();
             var second = insert.Bind(1, (long?)null).Bind(2, (string?)null).BindNull(3).Bind(4, "b").ExecuteInt64();
             Assert.That(ReferenceEquals(insert, ctx.Raw("INSERT INTO t(n, s, b, u) VALUES (?1, ?2, ?3, ?4) RETURNING id")), "cached by SQL text");
+            var third = ctx.Raw("INSERT INTO t(u) VALUES (?1)").Bind(1, "c").Insert();
+            Assert.That(third, Is.EqualTo(second + 1), "Insert returns the new rowid");
             var changed = ctx.Raw("UPDATE t SET n = n + 1 WHERE id = ?1").Bind(1, first).Execute();
             var none = ctx.Raw("UPDATE t SET n = 0 WHERE id = ?1").Bind(1, 999).Execute();
             var found = ctx.Raw("SELECT n FROM t WHERE id = ?1").Bind(1, 999).TryExecuteInt64(out _);
@@ -43,10 +28,10 @@ public sealed class RawStatementTests
         });
 
         Assert.That((ids.changed, ids.none, ids.found), Is.EqualTo((1, 0, false)));
-        var rows = _db.Read(c =>
+        var rows = Db.Read(c =>
         {
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT id, n, s, b FROM t ORDER BY id";
+            cmd.CommandText = "SELECT id, n, s, b FROM t WHERE u IN ('a','b') ORDER BY id";
             using var r = cmd.ExecuteReader();
             var list = new List<(long, object, object, object)>();
             while (r.Read())
@@ -66,7 +51,7 @@ public sealed class RawStatementTests
     [Test]
     public void A_failing_step_throws_a_SqliteException_and_leaves_the_statement_usable()
     {
-        var error = Assert.ThrowsAsync<SqliteException>(() => _db.WriteAsync(ctx =>
+        var error = Assert.ThrowsAsync<SqliteException>(() => Db.WriteAsync(ctx =>
         {
             var insert = ctx.Raw("INSERT INTO t(u) VALUES (?1)");
             insert.Bind(1, "same").Execute();
@@ -75,7 +60,7 @@ public sealed class RawStatementTests
         Assert.That(error!.SqliteErrorCode, Is.EqualTo(19), "SQLITE_CONSTRAINT");
         Assert.That(error.Message, Does.Contain("UNIQUE"));
 
-        Assert.DoesNotThrowAsync(() => _db.WriteAsync(ctx => ctx.Raw("INSERT INTO t(u) VALUES (?1)").Bind(1, "other").Execute()));
+        Assert.DoesNotThrowAsync(() => Db.WriteAsync(ctx => ctx.Raw("INSERT INTO t(u) VALUES (?1)").Bind(1, "other").Execute()));
     }
 
     [Test]

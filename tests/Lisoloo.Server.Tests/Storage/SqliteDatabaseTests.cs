@@ -1,45 +1,28 @@
 using Lisoloo.Server.Api;
 using Lisoloo.Server.Storage.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lisoloo.Server.Tests.Storage;
 
 /// <summary>The single writer: group commit, per-write isolation, and the replay of a batch when a write without savepoint fails.</summary>
 [TestFixture]
-public sealed class SqliteDatabaseTests
+public sealed class SqliteDatabaseTests : TempDatabaseFixture
 {
-    private string _folder = null!;
-    private SqliteDatabase _db = null!;
-
-    [SetUp]
-    public async Task OpenAsync()
-    {
-        _folder = Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
-        _db = new SqliteDatabase($"Data Source={Path.Combine(_folder, "t.db")}", 512, NullLogger.Instance);
-        await _db.WriteAsync(ctx => ctx.Exec("CREATE TABLE t (v INTEGER PRIMARY KEY)"));
-    }
-
-    [TearDown]
-    public async Task CloseAsync()
-    {
-        await _db.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    protected override string Schema => "CREATE TABLE t (v INTEGER PRIMARY KEY)";
 
     [Test]
     public async Task A_failing_write_without_savepoint_is_rolled_back_alone_and_the_rest_of_its_batch_commits()
     {
         using var gate = new ManualResetEventSlim();
-        var blocker = _db.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10))); // holds the writer so the next writes share one batch
-        var a = _db.WriteAsync(ctx => Insert(ctx, 1), savepoint: false);
-        var b = _db.WriteAsync<int>(ctx =>
+        var blocker = Db.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10))); // holds the writer so the next writes share one batch
+        var a = Db.WriteAsync(ctx => Insert(ctx, 1), savepoint: false);
+        var b = Db.WriteAsync<int>(ctx =>
         {
             Insert(ctx, 2);
             throw new InvalidOperationException("boom after a write");
         }, savepoint: false);
-        var c = _db.WriteAsync(ctx => Insert(ctx, 3), savepoint: false);
-        var d = _db.WriteAsync<int>(_ => throw new ApiErrorException(new ApiError(402, 1201, "refused before writing")), savepoint: false);
-        var e = _db.WriteAsync(ctx => Insert(ctx, 5));
+        var c = Db.WriteAsync(ctx => Insert(ctx, 3), savepoint: false);
+        var d = Db.WriteAsync<int>(_ => throw new ApiErrorException(new ApiError(402, 1201, "refused before writing")), savepoint: false);
+        var e = Db.WriteAsync(ctx => Insert(ctx, 5));
         gate.Set();
         Assert.That(await blocker, Is.True);
 
@@ -51,7 +34,7 @@ public sealed class SqliteDatabaseTests
         });
         Assert.ThrowsAsync<InvalidOperationException>(() => b);
         Assert.ThrowsAsync<ApiErrorException>(() => d);
-        var rows = _db.Read(conn =>
+        var rows = Db.Read(conn =>
         {
             using var cmd = conn.CreateCommand();
             cmd.CommandText = "SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)";
@@ -63,11 +46,11 @@ public sealed class SqliteDatabaseTests
     [Test]
     public async Task Concurrent_writes_share_transactions()
     {
-        var before = _db.Commits;
-        await Task.WhenAll(Enumerable.Range(10, 500).Select(i => _db.WriteAsync(ctx => Insert(ctx, i), savepoint: false)));
-        var commits = _db.Commits - before;
+        var before = Db.Commits;
+        await Task.WhenAll(Enumerable.Range(10, 500).Select(i => Db.WriteAsync(ctx => Insert(ctx, i), savepoint: false)));
+        var commits = Db.Commits - before;
         Assert.That(commits, Is.LessThan(500), "500 concurrent writes must not take 500 commits");
-        Assert.That(_db.Read(conn =>
+        Assert.That(Db.Read(conn =>
         {
             using var cmd = conn.CreateCommand();
             cmd.CommandText = "SELECT COUNT(*) FROM t";
@@ -80,10 +63,10 @@ public sealed class SqliteDatabaseTests
     {
         var writer = new TableWriter();
         using var gate = new ManualResetEventSlim();
-        var blocker = _db.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10)));
-        var good = new[] { 21, 22, 23 }.Select(v => _db.WriteGroupedAsync(writer, v)).ToList();
-        var refused = _db.WriteGroupedAsync(writer, -1);   // refused before writing: the group goes on
-        var poison = _db.WriteGroupedAsync(writer, 13);    // throws after writing: the batch is replayed item by item
+        var blocker = Db.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10)));
+        var good = new[] { 21, 22, 23 }.Select(v => Db.WriteGroupedAsync(writer, v)).ToList();
+        var refused = Db.WriteGroupedAsync(writer, -1);   // refused before writing: the group goes on
+        var poison = Db.WriteGroupedAsync(writer, 13);    // throws after writing: the batch is replayed item by item
         gate.Set();
         await blocker;
 
@@ -91,7 +74,7 @@ public sealed class SqliteDatabaseTests
         Assert.ThrowsAsync<ApiErrorException>(() => refused);
         Assert.ThrowsAsync<InvalidOperationException>(() => poison);
         Assert.That(writer.GroupSizes, Does.Contain(5), "the five items were first run as one group");
-        var rows = _db.Read(conn =>
+        var rows = Db.Read(conn =>
         {
             using var cmd = conn.CreateCommand();
             cmd.CommandText = "SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)";

@@ -1,0 +1,31 @@
+using Lisoloo.Server.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lisoloo.Server.Tests.Storage;
+
+/// <summary>A fresh SQLite file with one test table per test, opened through the server's <see cref="SqliteDatabase"/>.</summary>
+public abstract class TempDatabaseFixture
+{
+    private string _folder = null!;
+
+    /// <summary>The database under test.</summary>
+    internal SqliteDatabase Db { get; private set; } = null!;
+
+    /// <summary>The <c>CREATE TABLE</c> run once the file is open.</summary>
+    protected abstract string Schema { get; }
+
+    [SetUp]
+    public async Task OpenAsync()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
+        Db = new SqliteDatabase($"Data Source={Path.Combine(_folder, "t.db")}", 512, NullLogger.Instance);
+        await Db.WriteAsync(ctx => ctx.Exec(Schema));
+    }
+
+    [TearDown]
+    public async Task CloseAsync()
+    {
+        await Db.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
