@@ -23,10 +23,6 @@ internal static class TimeOrderedId
         BinaryPrimitives.WriteInt64BigEndian(ms, unixMs);
         ms[2..].CopyTo(id);
         RandomNumberGenerator.Fill(id[6..]);
-        return string.Create(prefix.Length + (bytes * 2), (prefix, Hex: Convert.ToHexStringLower(id)), static (span, s) =>
-        {
-            s.prefix.CopyTo(span);
-            s.Hex.CopyTo(span[s.prefix.Length..]);
-        });
+        return prefix + Convert.ToHexStringLower(id);
     }
 }

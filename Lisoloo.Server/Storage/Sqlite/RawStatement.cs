@@ -33,8 +33,6 @@ internal sealed class RawStatement : IDisposable
         return this;
     }
 
-    public RawStatement Bind(int index, long? value) => value is { } v ? Bind(index, v) : BindNull(index);
-
     public RawStatement Bind(int index, ReadOnlySpan<byte> blob)
     {
         Check(raw.sqlite3_bind_blob(_stmt, index, blob));

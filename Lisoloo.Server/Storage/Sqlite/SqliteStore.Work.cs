@@ -271,8 +271,8 @@ internal sealed partial class SqliteStore
     /// same events and stage times as the leased path); only the others are returned, to be submitted and then applied
     /// with <see cref="ApplySubmitResultsAsync"/>.
     /// </summary>
-    public Task<DeliveryClaim> ClaimDeliveriesAsync(int max, TimeSpan lease, Func<string, Carriers.IInlineCarrier?>? inlineFor = null,
-        TimeSpan? retryDelay = null, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    public Task<DeliveryClaim> ClaimDeliveriesAsync(int max, TimeSpan lease, Func<string, Carriers.IInlineCarrier?> inlineFor,
+        TimeSpan retryDelay, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
         var leaseUntil = now + (long)lease.TotalMilliseconds;
@@ -319,29 +319,25 @@ internal sealed partial class SqliteStore
             }
         }
 
-        var leased = claimed;
+        var leased = new List<ClaimedDelivery>(claimed.Count);
         var inline = new List<(Carriers.IInlineCarrier Carrier, List<ClaimedDelivery> Rows)>();
-        if (inlineFor is not null)
+        foreach (var d in claimed)
         {
-            leased = new List<ClaimedDelivery>(claimed.Count);
-            foreach (var d in claimed)
+            var carrier = inlineFor(d.Environment);
+            if (carrier is null)
             {
-                var carrier = inlineFor(d.Environment);
-                if (carrier is null)
-                {
-                    leased.Add(d);
-                    continue;
-                }
-
-                var slot = inline.FindIndex(x => ReferenceEquals(x.Carrier, carrier));
-                if (slot < 0)
-                {
-                    inline.Add((carrier, []));
-                    slot = inline.Count - 1;
-                }
-
-                inline[slot].Rows.Add(d);
+                leased.Add(d);
+                continue;
             }
+
+            var slot = inline.FindIndex(x => ReferenceEquals(x.Carrier, carrier));
+            if (slot < 0)
+            {
+                inline.Add((carrier, []));
+                slot = inline.Count - 1;
+            }
+
+            inline[slot].Rows.Add(d);
         }
 
         var update = ctx.Raw("""
@@ -363,11 +359,13 @@ internal sealed partial class SqliteStore
                   updated_at=?5, queued_at=COALESCE(queued_at,?5), processing_at=?5, sent_at=?5
                 WHERE id=?6
                 """);
+            var accepted = new List<SubmitResult>(results.Count);
             var refused = new List<SubmitResult>();
             foreach (var result in results)
             {
                 if (result.Accepted)
                 {
+                    accepted.Add(result);
                     sent.Bind(1, carrier.Name).Bind(2, string.IsNullOrEmpty(result.CarrierRef) ? null : result.CarrierRef).Bind(3, result.ReceiptState)
                         .Bind(4, result.ReceiptState is null ? long.MaxValue : result.ReceiptAt).Bind(5, now).Bind(6, result.DeliveryId).Execute();
                 }
@@ -379,10 +377,9 @@ internal sealed partial class SqliteStore
                 }
             }
 
-            var accepted = results.Where(r => r.Accepted).ToList();
             inlineCounts.Add((carrier.Name, accepted.Count, refused.Count));
-            ApplyResults(ctx, events, rows, accepted, carrier.Name, retryDelay ?? TimeSpan.FromSeconds(30), now, alreadyMarked: true);
-            ApplyResults(ctx, events, rows, refused, carrier.Name, retryDelay ?? TimeSpan.FromSeconds(30), now, alreadyMarked: false);
+            ApplyResults(ctx, events, rows, accepted, carrier.Name, retryDelay, now, alreadyMarked: true);
+            ApplyResults(ctx, events, rows, refused, carrier.Name, retryDelay, now, alreadyMarked: false);
         }
 
         return new DeliveryClaim(leased, claimed.Count, inlineCounts);

@@ -17,7 +17,7 @@ public sealed class RawStatementTests : TempDatabaseFixture
         {
             var insert = ctx.Raw("INSERT INTO t(n, s, b, u) VALUES (?1, ?2, ?3, ?4) RETURNING id");
             var first = insert.Bind(1, 42L).Bind(2, "héllo \u00e9 ✓").Bind(3, new byte[] { 0, 1, 255 }).Bind(4, "a").ExecuteInt64();
-            var second = insert.Bind(1, (long?)null).Bind(2, (string?)null).BindNull(3).Bind(4, "b").ExecuteInt64();
+            var second = insert.BindNull(1).Bind(2, (string?)null).BindNull(3).Bind(4, "b").ExecuteInt64();
             Assert.That(ReferenceEquals(insert, ctx.Raw("INSERT INTO t(n, s, b, u) VALUES (?1, ?2, ?3, ?4) RETURNING id")), "cached by SQL text");
             var third = ctx.Raw("INSERT INTO t(u) VALUES (?1)").Bind(1, "c").Insert();
             Assert.That(third, Is.EqualTo(second + 1), "Insert returns the new rowid");
