@@ -50,5 +50,5 @@ internal sealed class CarrierRouter(IEnumerable<ICarrier> carriers, Microsoft.Ex
     private ICarrier? ForCore(string environment) =>
         environment == "test"
             ? _byName.GetValueOrDefault("sandbox")
-            : _byName.GetValueOrDefault(options.Value.LiveCarrier ?? string.Empty);
+            : _byName.GetValueOrDefault(options.Value.EffectiveLiveCarrier ?? string.Empty);
 }

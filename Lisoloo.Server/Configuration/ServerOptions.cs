@@ -17,11 +17,19 @@ internal sealed class ServerOptions
 
     public BootstrapOptions Bootstrap { get; set; } = new();
 
+    public SmppOptions Smpp { get; set; } = new();
+
     /// <summary>Base64 of 32 bytes used to encrypt webhook secrets and passwords at rest; generated into the data folder when absent.</summary>
     public string? MasterKey { get; set; }
 
-    /// <summary>The carrier of live keys (<c>smpp</c> once configured); none by default, so live sends wait with error 1502 on <c>/health</c>.</summary>
+    /// <summary>
+    /// The carrier of live keys: <c>smpp</c> when SMPP connections are configured (the default then); none by default
+    /// otherwise, so live sends wait with error 1502 on <c>/health</c>.
+    /// </summary>
     public string? LiveCarrier { get; set; }
+
+    /// <summary>The live carrier in force: <see cref="LiveCarrier"/>, else <c>smpp</c> when connections are configured.</summary>
+    public string? EffectiveLiveCarrier => LiveCarrier ?? (Smpp.Connections.Count > 0 ? "smpp" : null);
 }
 
 internal sealed class StoreOptions
@@ -93,6 +101,12 @@ internal sealed class WorkerOptions
 
     /// <summary>How long a claim holds before another worker may take the row.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Claimed batches a network carrier (SMPP) may have in flight at once, so claiming does not wait for the SMSC.</summary>
+    public int SubmitConcurrency { get; set; } = 4;
+
+    /// <summary>When a delivery the carrier could not take right now (a temporary refusal, no bound route) is tried again.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long the dispatch, receipt and webhook workers let work gather after a hint before claiming it (real time,

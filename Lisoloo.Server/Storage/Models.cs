@@ -80,6 +80,9 @@ internal sealed record ClaimedDelivery(long DeliveryId, long SendId, string Mess
 {
     /// <summary>The occurrence this delivery belongs to.</summary>
     public int Seq { get; init; } = 1;
+
+    /// <summary>Parts (1-based) a carrier already acknowledged on an earlier attempt: never submitted again.</summary>
+    public IReadOnlyCollection<int> AckedParts { get; init; } = [];
 }
 
 /// <summary>
@@ -100,10 +103,42 @@ internal sealed record DeliveryClaim(IReadOnlyList<ClaimedDelivery> ToSubmit, in
 /// <param name="ReceiptState">A receipt the carrier announces now (sandbox) to apply at <paramref name="ReceiptAt"/>.</param>
 /// <param name="ReceiptAt">When the announced receipt is due (unix ms).</param>
 /// <param name="Retryable">A refusal that should be tried again later rather than failing the message.</param>
-internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? CarrierRef, int? ErrorCode, string? ErrorMessage, string? ReceiptState, long ReceiptAt, bool Retryable = false);
+internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? CarrierRef, int? ErrorCode, string? ErrorMessage, string? ReceiptState, long ReceiptAt, bool Retryable = false)
+{
+    /// <summary>
+    /// Parts the carrier acknowledged, each with its own carrier message id (SMPP); receipts are matched by them. Stored
+    /// for accepted results, and for retryable ones too, so the acknowledged parts are not submitted again.
+    /// </summary>
+    public IReadOnlyList<CarrierPart>? Parts { get; init; }
 
-/// <summary>A receipt from a carrier, matched by its message id.</summary>
-internal sealed record CarrierReceipt(string Carrier, string CarrierRef, string State, int? ErrorCode, string? ErrorMessage);
+    /// <summary>The route (SMPP connection name) the parts went through: their ids are unique per route.</summary>
+    public string? Route { get; init; }
+}
+
+/// <summary>One acknowledged part of a message: its number (1-based) of <paramref name="Parts"/>, and the id the carrier gave it (normalised).</summary>
+internal sealed record CarrierPart(int Part, int Parts, string CarrierId);
+
+/// <summary>
+/// A receipt for one part, from a carrier that reports outcomes later (SMPP): the forms its id may take (see
+/// <c>SmscMessageId.Candidates</c>, the stored form first), the state it maps to, and the carrier's words for it.
+/// </summary>
+internal sealed record PartReceipt(IReadOnlyList<string> Candidates, string State, string? Detail);
+
+/// <summary>How a batch of part receipts was applied.</summary>
+/// <param name="Matched">Receipts whose part was found.</param>
+/// <param name="Held">Receipts whose part is not stored yet: kept, and applied when it is.</param>
+/// <param name="Transitions">Delivery state changes they caused.</param>
+internal readonly record struct ReceiptApplyCounts(int Matched, int Held, int Transitions);
+
+/// <summary>One inbound (MO) message or part of one, as the carrier delivered it.</summary>
+/// <param name="Route">The connection it came on.</param>
+/// <param name="Source">The sender (as the SMSC wrote it).</param>
+/// <param name="Destination">The number or short code it was sent to.</param>
+/// <param name="Text">The decoded text of this part.</param>
+/// <param name="Reference">The concatenation reference, when it is one part of several.</param>
+/// <param name="Total">How many parts the message has (1 when single).</param>
+/// <param name="Sequence">This part's number (1-based).</param>
+internal sealed record InboundPart(string Route, string Source, string Destination, string Text, int? Reference, int Total, int Sequence);
 
 /// <summary>An outbox event claimed for delivery.</summary>
 internal sealed record ClaimedEvent(long Id, string EventId, long KeyId, string TargetUrl, string Type, byte[] Payload, int Attempts, bool LiveKey, string? WebhookUser, byte[]? WebhookPasswordEncrypted, byte[] WebhookSecretEncrypted, bool FromKeyWebhook)

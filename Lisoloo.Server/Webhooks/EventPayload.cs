@@ -88,4 +88,33 @@ internal static class EventPayload
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>
+    /// The UTF-8 JSON body of an <c>sms.received</c> event: an inbound message to <paramref name="to"/> (the number or
+    /// short code it was sent to) from <paramref name="from"/>, re-assembled when it came in parts.
+    /// </summary>
+    public static byte[] WriteReceived(string eventId, long nowMs, string messageId, string to, string from, string text, int segments)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + (text.Length * 2));
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        using (var w = new Utf8JsonWriter(buffer, Api.Envelope.WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("id"u8, eventId);
+            w.WriteString("type"u8, WebhookEventType.SmsReceived.Value);
+            w.WriteString("created_at"u8, at);
+            w.WriteStartObject("data"u8);
+            w.WriteString("message_id"u8, messageId);
+            w.WriteString("to"u8, to);
+            w.WriteString("from"u8, from);
+            w.WriteString("status"u8, "received");
+            w.WriteString("text"u8, text);
+            w.WriteNumber("segments"u8, segments);
+            w.WriteString("occurred_at"u8, at);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }

@@ -99,18 +99,35 @@ internal sealed class SchedulerWorker(SqliteStore store, WorkSignals signals, Se
     }
 }
 
-/// <summary>Claims due deliveries, hands them to the environment's carrier, and stores what it answered.</summary>
+/// <summary>
+/// Claims due deliveries, hands them to the environment's carrier, and stores what it answered. Batches for carriers
+/// that answer over the network (SMPP) are submitted in the background, up to <c>Workers:SubmitConcurrency</c> at
+/// once, so the next claim does not wait for the SMSC; their results are stored even while the server stops.
+/// </summary>
 internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, WorkSignals signals, ServerMetrics metrics, IOptions<ServerOptions> options, TimeProvider time, ILogger<DispatchWorker> logger)
     : LoopWorker(logger, time)
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Workers.SubmitConcurrency));
+    private readonly List<Task> _inFlight = [];
 
     protected override async Task<bool> StepAsync(CancellationToken stoppingToken)
     {
         var o = options.Value.Workers;
-        var claim = await store.ClaimDeliveriesAsync(o.BatchSize, o.Lease, carriers.InlineFor, RetryDelay, stoppingToken).ConfigureAwait(false);
+        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        DeliveryClaim claim;
+        try
+        {
+            claim = await store.ClaimDeliveriesAsync(o.BatchSize, o.Lease, carriers.InlineFor, o.RetryDelay, stoppingToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+
         if (claim.Claimed == 0)
         {
+            _slots.Release();
             return false;
         }
 
@@ -121,39 +138,88 @@ internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, 
             metrics.Submitted(name, false, refusedInline);
         }
 
-        foreach (var group in claim.ToSubmit.GroupBy(d => d.Environment))
+        if (claim.ToSubmit.Count == 0)
         {
-            var batch = group.ToList();
-            var carrier = carriers.For(group.Key);
-            IReadOnlyList<SubmitResult> results;
-            string carrierName;
-            if (carrier is null || !carrier.IsReady)
-            {
-                carrierName = carrier?.Name ?? "none";
-                results = batch.Select(d => new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
-                    "No carrier route is available; the message waits and is retried.", null, 0, Retryable: true)).ToList();
-            }
-            else
-            {
-                carrierName = carrier.Name;
-                results = await carrier.SubmitAsync(batch, stoppingToken).ConfigureAwait(false);
-            }
-
-            await store.ApplySubmitResultsAsync(batch, results, carrierName, RetryDelay, stoppingToken).ConfigureAwait(false);
-            var sent = results.Count(r => r.Accepted);
-            metrics.Submitted(carrierName, true, sent);
-            metrics.Submitted(carrierName, false, results.Count - sent);
+            _slots.Release();
+            signals.ReceiptsWaiting();
+            return claim.Claimed == o.BatchSize;
         }
 
-        signals.EventsWaiting();
-        signals.ReceiptsWaiting();
+        var task = SubmitAndApplyAsync(claim.ToSubmit, stoppingToken);
+        lock (_inFlight)
+        {
+            _inFlight.RemoveAll(t => t.IsCompleted);
+            _inFlight.Add(task);
+        }
+
         return claim.Claimed == o.BatchSize;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await base.ExecuteAsync(stoppingToken).ConfigureAwait(false);
+        Task[] pending;
+        lock (_inFlight)
+        {
+            pending = [.. _inFlight];
+        }
+
+        await Task.WhenAll(pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task SubmitAndApplyAsync(IReadOnlyList<ClaimedDelivery> claimed, CancellationToken stoppingToken)
+    {
+        try
+        {
+            foreach (var group in claimed.GroupBy(d => d.Environment))
+            {
+                var batch = group.ToList();
+                var carrier = carriers.For(group.Key);
+                IReadOnlyList<SubmitResult> results;
+                string carrierName;
+                if (carrier is null || !carrier.IsReady)
+                {
+                    carrierName = carrier?.Name ?? "none";
+                    results = batch.Select(d => new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
+                        "No carrier route is available; the message waits and is retried.", null, 0, Retryable: true)).ToList();
+                }
+                else
+                {
+                    carrierName = carrier.Name;
+                    results = await carrier.SubmitAsync(batch, stoppingToken).ConfigureAwait(false);
+                }
+
+                // Stored even when stopping: what the carrier acknowledged must not be submitted again after a restart.
+                await store.ApplySubmitResultsAsync(batch, results, carrierName, options.Value.Workers.RetryDelay, CancellationToken.None).ConfigureAwait(false);
+                var sent = results.Count(r => r.Accepted);
+                metrics.Submitted(carrierName, true, sent);
+                metrics.Submitted(carrierName, false, results.Count - sent);
+            }
+
+            signals.EventsWaiting();
+            signals.ReceiptsWaiting();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The rows keep their lease and are claimed again when it ends.
+            logger.LogError(ex, "Submitting a batch of {Count} deliveries failed; they are retried when their lease ends", claimed.Count);
+        }
+        finally
+        {
+            _slots.Release();
+        }
     }
 
     protected override Task IdleAsync(CancellationToken stoppingToken) =>
         signals.WaitDeliveriesAsync(options.Value.Workers.PollInterval, Time, stoppingToken);
 
     protected override TimeSpan Linger => options.Value.Workers.Linger;
+
+    public override void Dispose()
+    {
+        _slots.Dispose();
+        base.Dispose();
+    }
 }
 
 /// <summary>Applies receipts the carrier announced at submit (the sandbox's) when they fall due.</summary>
@@ -202,6 +268,8 @@ internal sealed class HousekeepingWorker(SqliteStore store, Api.RateLimiter limi
                     var purged = await store.PurgeIdempotencyAsync(stoppingToken).ConfigureAwait(false);
                     lastPurge = time.GetUtcNow();
                     logger.LogDebug("Purged {Count} idempotency records older than 24 h", purged);
+                    purged = await store.PurgeCarrierLeftoversAsync(TimeSpan.FromDays(1), stoppingToken).ConfigureAwait(false);
+                    logger.LogDebug("Purged {Count} held receipts and inbound parts older than 24 h", purged);
                 }
 
                 await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken).ConfigureAwait(false);

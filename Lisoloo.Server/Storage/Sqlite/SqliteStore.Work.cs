@@ -278,11 +278,12 @@ internal sealed partial class SqliteStore
         var leaseUntil = now + (long)lease.TotalMilliseconds;
         var claimed = new List<ClaimedDelivery>();
         var states = new List<string>();
+        var retried = false;
         var events = new EventWriter(ctx, now);
         var cmd = ctx.Command("""
             SELECT d.id, d.send_id, s.message_id, d.recipient, s.body, s.sender_id, s.encoding, s.segments, k.environment,
                    s.unit_price_micros * s.segments, s.account_id, d.state, d.seq,
-                   s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events
+                   s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, d.attempts
             FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
             WHERE d.state IN ('pending','queued','processing') AND d.due_at <= @now
             ORDER BY d.due_at LIMIT @n
@@ -296,6 +297,7 @@ internal sealed partial class SqliteStore
                 claimed.Add(new ClaimedDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
                     r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)) { Seq = r.GetInt32(12) });
                 states.Add(r.GetString(11));
+                retried |= r.GetInt64(16) > 0;
                 events.Seed(r.GetInt64(1), r.GetString(2), r.GetInt64(13), NullableString(r, 14), NullableString(r, 15), r.GetInt32(7), NullableString(r, 5));
             }
         }
@@ -382,6 +384,19 @@ internal sealed partial class SqliteStore
             ApplyResults(ctx, events, rows, refused, carrier.Name, retryDelay, now, alreadyMarked: false);
         }
 
+        if (retried && leased.Count > 0)
+        {
+            // Rows tried before may have parts the carrier already acknowledged: those are never submitted again.
+            var acked = ReadAckedParts(ctx, leased.Select(d => d.DeliveryId));
+            for (var i = 0; i < leased.Count && acked.Count > 0; i++)
+            {
+                if (acked.TryGetValue(leased[i].DeliveryId, out var parts))
+                {
+                    leased[i] = leased[i] with { AckedParts = parts };
+                }
+            }
+        }
+
         return new DeliveryClaim(leased, claimed.Count, inlineCounts);
     }, cancellationToken);
 
@@ -439,6 +454,10 @@ internal sealed partial class SqliteStore
             var d = byId[result.DeliveryId];
             spend[d.AccountId] = spend.GetValueOrDefault(d.AccountId) + d.CostMicros;
             events.Transition(d.SendId, d.Seq, d.Recipient, "sent", "processing", null, null);
+            if (result is { Parts.Count: > 0, Route: { } route })
+            {
+                StoreParts(ctx, events, route, d.DeliveryId, result.Parts, now);
+            }
         }
 
         foreach (var result in results)
@@ -456,6 +475,11 @@ internal sealed partial class SqliteStore
 
             if (result.Retryable)
             {
+                if (result is { Parts.Count: > 0, Route: { } route })
+                {
+                    StoreParts(ctx, events, route, row.Id, result.Parts, now); // acknowledged parts are not submitted again
+                }
+
                 var cmd = ctx.Command("UPDATE deliveries SET state='queued', due_at=@due, lease_until=0, updated_at=@now, error_code=@ec, error_message=@em WHERE id=@id");
                 cmd.Parameters.AddWithValue("@due", now + (long)retryDelay.TotalMilliseconds);
                 cmd.Parameters.AddWithValue("@now", now);

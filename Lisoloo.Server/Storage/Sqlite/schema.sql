@@ -143,3 +143,45 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (key_id, idem_key)
 );
 CREATE INDEX IF NOT EXISTS ix_idempotency_created ON idempotency(created_at);
+
+-- SMPP: one row per part a connection (route) submitted, keyed by the SMSC's message id as normalised by
+-- SmscMessageId.Normalize, so a receipt on any session to that SMSC finds its part; a delivery with parts is
+-- final once every part is.
+CREATE TABLE IF NOT EXISTS delivery_parts (
+  route TEXT NOT NULL,
+  smsc_id TEXT NOT NULL,
+  delivery_id INTEGER NOT NULL,
+  part INTEGER NOT NULL,               -- 1-based
+  parts INTEGER NOT NULL,              -- how many parts the message has
+  state TEXT NOT NULL,                 -- sent | accepted | unknown | delivered | undelivered | expired | rejected | failed
+  detail TEXT,                         -- the receipt's stat/err, for failures
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (route, smsc_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ix_delivery_parts_delivery ON delivery_parts(delivery_id);
+
+-- Receipts that arrived before the part they name was stored (a receipt overtaking its submit_sm_resp): applied when
+-- the part is stored, purged after a day. One row per form the id may take (as written, hex, decimal).
+CREATE TABLE IF NOT EXISTS early_receipts (
+  route TEXT NOT NULL,
+  smsc_id TEXT NOT NULL,
+  receipt_group TEXT NOT NULL,
+  state TEXT NOT NULL,
+  detail TEXT,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (route, smsc_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ix_early_receipts_group ON early_receipts(receipt_group);
+
+-- Parts of concatenated inbound (MO) messages waiting for their siblings.
+CREATE TABLE IF NOT EXISTS inbound_parts (
+  route TEXT NOT NULL,
+  source TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  reference INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (route, source, destination, reference, total, seq)
+) WITHOUT ROWID;

@@ -1,0 +1,99 @@
+namespace Lisoloo.Server.Configuration;
+
+/// <summary>
+/// The SMPP 3.4 carrier bridge (<c>Lisoloo:Smpp</c>, env <c>Lisoloo__Smpp__…</c>). With at least one connection the
+/// live route is SMPP (unless <c>Lisoloo:LiveCarrier</c> says otherwise); test keys always use the sandbox.
+/// </summary>
+internal sealed class SmppOptions
+{
+    /// <summary>SMSC connections; a destination goes to the connection with the longest matching prefix.</summary>
+    public List<SmppConnectionOptions> Connections { get; set; } = [];
+
+    /// <summary>Numbers and short codes whose inbound (MO) messages belong to a key: delivered as <c>sms.received</c> to its webhook.</summary>
+    public List<SmppInboundRoute> Inbound { get; set; } = [];
+}
+
+/// <summary>How a connection binds: one transceiver session, or a transmitter and a receiver.</summary>
+internal enum SmppBindMode
+{
+    /// <summary>One <c>bind_transceiver</c> session carries submits, receipts and MO messages.</summary>
+    Transceiver,
+
+    /// <summary>A <c>bind_transmitter</c> session for submits and a <c>bind_receiver</c> session for receipts and MO messages.</summary>
+    Pair,
+}
+
+/// <summary>One SMSC: where it is, how to bind, how fast to push, how to encode.</summary>
+internal sealed class SmppConnectionOptions
+{
+    /// <summary>The connection's name: stored with each part it submitted, so receipts are matched per SMSC, and shown on <c>/health</c>.</summary>
+    public string Name { get; set; } = "smsc";
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 2775;
+
+    public string SystemId { get; set; } = string.Empty;
+
+    /// <summary>The bind password (never logged).</summary>
+    public string Password { get; set; } = string.Empty;
+
+    public string SystemType { get; set; } = string.Empty;
+
+    /// <summary>The bind's <c>address_range</c> (for receiver binds; empty by default).</summary>
+    public string AddressRange { get; set; } = string.Empty;
+
+    /// <summary><c>transceiver</c> (default) or <c>pair</c>.</summary>
+    public SmppBindMode Binds { get; set; } = SmppBindMode.Transceiver;
+
+    /// <summary>Outstanding <c>submit_sm</c> without a response, per transmitting session.</summary>
+    public int Window { get; set; } = 10;
+
+    /// <summary>Most <c>submit_sm</c> per second on this connection; 0 means no limit.</summary>
+    public int Tps { get; set; }
+
+    /// <summary>Destination prefixes this connection covers (<c>+243</c>, or <c>*</c> for all).</summary>
+    public List<string> Prefixes { get; set; } = [];
+
+    /// <summary>How long a request waits for its response before the link is taken for dead and reconnected.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Idle time after which an <c>enquire_link</c> checks the link.</summary>
+    public TimeSpan EnquireLinkInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time allowed for the TCP connect and the bind.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First delay before reconnecting after a drop or a refused bind; doubled each failure up to <see cref="ReconnectMaxDelay"/>, with ±20 % jitter.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the connection pauses its submits after <c>ESME_RTHROTTLED</c> or <c>ESME_RMSGQFUL</c> before resubmitting.</summary>
+    public TimeSpan ThrottleDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long unbinding waits for in-flight submits to be answered on shutdown.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>GSM-7 septets as one per octet (<c>unpacked</c>, default) or packed 8 in 7 (<c>packed</c>).</summary>
+    public string Gsm7 { get; set; } = "unpacked";
+
+    /// <summary>Concatenation reference in the UDH: <c>8bit</c> (IEI 0x00, default) or <c>16bit</c> (IEI 0x08).</summary>
+    public string Concatenation { get; set; } = "8bit";
+
+    /// <summary>Validity period sent with each message (relative); none by default (the SMSC's own).</summary>
+    public TimeSpan? ValidityPeriod { get; set; }
+
+    /// <summary><c>registered_delivery</c>: 1 asks for final receipts (default); 17 (0x11) asks for intermediate ones too.</summary>
+    public byte RegisteredDelivery { get; set; } = 1;
+}
+
+/// <summary>An inbound route: messages to <see cref="Address"/> (a number or short code) belong to key <see cref="KeyId"/>.</summary>
+internal sealed class SmppInboundRoute
+{
+    /// <summary>The destination of the MO message as the SMSC writes it (<c>+243990000100</c>, <c>243990000100</c> and <c>12345</c> all match their own digits).</summary>
+    public string Address { get; set; } = string.Empty;
+
+    /// <summary>The key (from <c>keys list</c>) whose webhook receives <c>sms.received</c>.</summary>
+    public long KeyId { get; set; }
+}

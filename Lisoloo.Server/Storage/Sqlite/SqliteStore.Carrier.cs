@@ -1,0 +1,336 @@
+using Lisoloo.Sdk;
+using Lisoloo.Sdk.Webhooks;
+using Lisoloo.Server.Webhooks;
+
+namespace Lisoloo.Server.Storage.Sqlite;
+
+/// <summary>
+/// What carriers that report later (SMPP) need from the store: the parts each delivery was submitted as, receipts
+/// matched to them (also when a receipt overtakes its <c>submit_sm_resp</c>), and inbound messages.
+/// </summary>
+internal sealed partial class SqliteStore
+{
+    private static readonly string[] FinalStates = ["delivered", "undelivered", "expired", "rejected", "failed"];
+
+    /// <summary>
+    /// Applies part receipts from <paramref name="route"/> in one transaction: each updates its part, and a delivery
+    /// moves when its parts say so (every part final → <c>delivered</c> when all were, else the first failed part's
+    /// state; an intermediate <c>accepted</c>/<c>unknown</c> shows at once). A receipt whose part is not stored yet is
+    /// held and applied when the part is. Duplicates and receipts after a final one change nothing.
+    /// </summary>
+    public Task<ReceiptApplyCounts> ApplyPartReceiptsAsync(string route, IReadOnlyList<PartReceipt> receipts, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var events = new EventWriter(ctx, now);
+        var find = ctx.Raw("SELECT delivery_id FROM delivery_parts WHERE route=?1 AND smsc_id=?2");
+        var hold = ctx.Raw("INSERT OR REPLACE INTO early_receipts(route, smsc_id, receipt_group, state, detail, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        int matched = 0, held = 0, transitions = 0;
+        foreach (var receipt in receipts)
+        {
+            string? smscId = null;
+            foreach (var candidate in receipt.Candidates)
+            {
+                if (find.Bind(1, route).Bind(2, candidate).TryExecuteInt64(out _))
+                {
+                    smscId = candidate;
+                    break;
+                }
+            }
+
+            if (smscId is null)
+            {
+                foreach (var candidate in receipt.Candidates)
+                {
+                    hold.Bind(1, route).Bind(2, candidate).Bind(3, receipt.Candidates[0]).Bind(4, receipt.State).Bind(5, receipt.Detail).Bind(6, now).Execute();
+                }
+
+                held++;
+                continue;
+            }
+
+            matched++;
+            transitions += ApplyPart(ctx, events, route, smscId, receipt.State, receipt.Detail, now);
+        }
+
+        return new ReceiptApplyCounts(matched, held, transitions);
+    }, cancellationToken);
+
+    /// <summary>
+    /// Stores the parts of one submit result (accepted, or retryable with some parts acknowledged) and applies any
+    /// receipt that was held for them. Called inside the transaction that applies the result, after the delivery moved
+    /// to <c>sent</c>.
+    /// </summary>
+    private static int StoreParts(WriteContext ctx, EventWriter events, string route, long deliveryId, IReadOnlyList<CarrierPart> parts, long now)
+    {
+        var insert = ctx.Raw("INSERT OR REPLACE INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6)");
+        foreach (var p in parts)
+        {
+            insert.Bind(1, route).Bind(2, p.CarrierId).Bind(3, deliveryId).Bind(4, p.Part).Bind(5, p.Parts).Bind(6, now).Execute();
+        }
+
+        var transitions = 0;
+        var early = ctx.Command("SELECT receipt_group, state, detail FROM early_receipts WHERE route=@r AND smsc_id=@id");
+        early.Parameters.AddWithValue("@r", route);
+        var id = early.Parameters.Add("@id", Microsoft.Data.Sqlite.SqliteType.Text);
+        foreach (var p in parts)
+        {
+            id.Value = p.CarrierId;
+            string? group = null, state = null, detail = null;
+            using (var r = early.ExecuteReader())
+            {
+                if (r.Read())
+                {
+                    (group, state, detail) = (r.GetString(0), r.GetString(1), NullableString(r, 2));
+                }
+            }
+
+            if (group is null)
+            {
+                continue;
+            }
+
+            ctx.Raw("DELETE FROM early_receipts WHERE receipt_group=?1").Bind(1, group).Execute();
+            transitions += ApplyPart(ctx, events, route, p.CarrierId, state!, detail, now);
+        }
+
+        return transitions;
+    }
+
+    /// <summary>Parts already acknowledged for deliveries being submitted again (the ones the carrier must skip).</summary>
+    private static Dictionary<long, List<int>> ReadAckedParts(WriteContext ctx, IEnumerable<long> deliveryIds)
+    {
+        var acked = new Dictionary<long, List<int>>();
+        var cmd = ctx.Command("SELECT delivery_id, part FROM delivery_parts WHERE delivery_id IN (SELECT value FROM json_each(@ids))");
+        cmd.Parameters.AddWithValue("@ids", IdArray(deliveryIds));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var deliveryId = r.GetInt64(0);
+            if (!acked.TryGetValue(deliveryId, out var list))
+            {
+                acked[deliveryId] = list = [];
+            }
+
+            list.Add(r.GetInt32(1));
+        }
+
+        return acked;
+    }
+
+    /// <summary>Updates one part and moves its delivery when the parts say so. Returns 1 when the delivery changed state.</summary>
+    private static int ApplyPart(WriteContext ctx, EventWriter events, string route, string smscId, string state, string? detail, long now)
+    {
+        var cmd = ctx.Command("SELECT delivery_id, state FROM delivery_parts WHERE route=@r AND smsc_id=@id");
+        cmd.Parameters.AddWithValue("@r", route);
+        cmd.Parameters.AddWithValue("@id", smscId);
+        long deliveryId;
+        string partState;
+        using (var r = cmd.ExecuteReader())
+        {
+            if (!r.Read())
+            {
+                return 0;
+            }
+
+            (deliveryId, partState) = (r.GetInt64(0), r.GetString(1));
+        }
+
+        if (partState == state || Array.IndexOf(FinalStates, partState) >= 0)
+        {
+            return 0; // a duplicate, or a receipt after the final one
+        }
+
+        ctx.Raw("UPDATE delivery_parts SET state=?1, detail=?2, updated_at=?3 WHERE route=?4 AND smsc_id=?5")
+            .Bind(1, state).Bind(2, detail).Bind(3, now).Bind(4, route).Bind(5, smscId).Execute();
+        return SettleFromParts(ctx, events, deliveryId, state, now);
+    }
+
+    /// <summary>Derives a delivery's state from its parts after one of them changed to <paramref name="changed"/>.</summary>
+    private static int SettleFromParts(WriteContext ctx, EventWriter events, long deliveryId, string changed, long now)
+    {
+        var cmd = ctx.Command("SELECT state, send_id, seq, recipient FROM deliveries WHERE id=@id");
+        cmd.Parameters.AddWithValue("@id", deliveryId);
+        string current, recipient;
+        long sendId;
+        int seq;
+        using (var r = cmd.ExecuteReader())
+        {
+            if (!r.Read())
+            {
+                return 0;
+            }
+
+            (current, sendId, seq, recipient) = (r.GetString(0), r.GetInt64(1), r.GetInt32(2), r.GetString(3));
+        }
+
+        if (current is not ("sent" or "accepted" or "unknown"))
+        {
+            return 0; // not handed to the carrier yet, or already final
+        }
+
+        cmd = ctx.Command("SELECT parts, state, detail FROM delivery_parts WHERE delivery_id=@id ORDER BY part");
+        cmd.Parameters.AddWithValue("@id", deliveryId);
+        int expected = 0, stored = 0, delivered = 0;
+        string? failure = null, failureDetail = null;
+        var allFinal = true;
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                stored++;
+                expected = r.GetInt32(0);
+                var s = r.GetString(1);
+                if (s == "delivered")
+                {
+                    delivered++;
+                }
+                else if (Array.IndexOf(FinalStates, s) >= 0)
+                {
+                    if (failure is null)
+                    {
+                        (failure, failureDetail) = (s, NullableString(r, 2));
+                    }
+                }
+                else
+                {
+                    allFinal = false;
+                }
+            }
+        }
+
+        string target;
+        if (allFinal && stored >= expected)
+        {
+            target = delivered == stored ? "delivered" : failure!;
+        }
+        else if (changed is "accepted" or "unknown")
+        {
+            target = changed;
+        }
+        else
+        {
+            return 0; // more parts to hear from
+        }
+
+        if (target == current)
+        {
+            return 0;
+        }
+
+        var final = Array.IndexOf(FinalStates, target) >= 0;
+        var (code, message) = target == "delivered" || !final ? ((int?)null, (string?)null) : PartFailure(target, failureDetail);
+        var update = ctx.Raw("""
+            UPDATE deliveries SET state=?1, error_code=?2, error_message=?3, updated_at=?4,
+              accepted_at=CASE WHEN ?1='accepted' THEN ?4 ELSE accepted_at END,
+              final_at=CASE WHEN ?5=1 THEN ?4 ELSE final_at END
+            WHERE id=?6
+            """);
+        _ = code is { } c ? update.Bind(2, c) : update.BindNull(2);
+        update.Bind(1, target).Bind(3, message).Bind(4, now).Bind(5, final ? 1 : 0).Bind(6, deliveryId).Execute();
+
+        events.Transition(sendId, seq, recipient, target, current, code, message);
+        return 1;
+    }
+
+    /// <summary>The error code and text of a delivery whose parts ended in failure <paramref name="state"/>.</summary>
+    private static (int? Code, string? Message) PartFailure(string state, string? detail)
+    {
+        var (code, message) = state == "failed"
+            ? (LisolooErrorCodes.DestinationNotCovered, "The carrier deleted the message before it reached the handset.")
+            : ReceiptError(state);
+        return (code, detail is null ? message : $"{message} ({detail})");
+    }
+
+    /// <summary>
+    /// Records inbound parts in one transaction. A single message, or the last missing part of a concatenated one,
+    /// becomes an <c>sms.received</c> event for the key that owns its destination (when that key has a webhook and
+    /// subscribes to the type). Returns how many whole messages were completed.
+    /// </summary>
+    public Task<int> RecordInboundAsync(IReadOnlyList<(InboundPart Part, long? KeyId)> parts, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var completed = 0;
+        foreach (var (part, keyId) in parts)
+        {
+            string text;
+            if (part.Reference is not { } reference || part.Total <= 1)
+            {
+                text = part.Text;
+            }
+            else
+            {
+                ctx.Raw("INSERT OR REPLACE INTO inbound_parts(route, source, destination, reference, total, seq, text, received_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")
+                    .Bind(1, part.Route).Bind(2, part.Source).Bind(3, part.Destination).Bind(4, reference).Bind(5, part.Total).Bind(6, part.Sequence)
+                    .Bind(7, part.Text).Bind(8, now).Execute();
+                var cmd = ctx.Command("""
+                    SELECT seq, text FROM inbound_parts WHERE route=@r AND source=@s AND destination=@d AND reference=@ref AND total=@t ORDER BY seq
+                    """);
+                cmd.Parameters.AddWithValue("@r", part.Route);
+                cmd.Parameters.AddWithValue("@s", part.Source);
+                cmd.Parameters.AddWithValue("@d", part.Destination);
+                cmd.Parameters.AddWithValue("@ref", reference);
+                cmd.Parameters.AddWithValue("@t", part.Total);
+                var texts = new List<string>(part.Total);
+                using (var r = cmd.ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        texts.Add(r.GetString(1));
+                    }
+                }
+
+                if (texts.Count < part.Total)
+                {
+                    continue;
+                }
+
+                text = string.Concat(texts);
+                cmd.CommandText = "DELETE FROM inbound_parts WHERE route=@r AND source=@s AND destination=@d AND reference=@ref AND total=@t";
+                cmd.ExecuteNonQuery();
+            }
+
+            completed++;
+            if (keyId is { } key)
+            {
+                WriteReceivedEvent(ctx, key, part, text, now);
+            }
+        }
+
+        return completed;
+    }, cancellationToken);
+
+    private static void WriteReceivedEvent(WriteContext ctx, long keyId, InboundPart part, string text, long now)
+    {
+        var cmd = ctx.Command("SELECT webhook_url, webhook_events FROM api_keys WHERE id=@k AND revoked_at IS NULL AND webhook_disabled_at IS NULL");
+        cmd.Parameters.AddWithValue("@k", keyId);
+        string? url, subscription;
+        using (var r = cmd.ExecuteReader())
+        {
+            if (!r.Read())
+            {
+                return;
+            }
+
+            (url, subscription) = (NullableString(r, 0), NullableString(r, 1));
+        }
+
+        var type = WebhookEventType.SmsReceived.Value;
+        if (url is null || !EventPayload.Subscribed(subscription, type))
+        {
+            return;
+        }
+
+        var eventId = EventPayload.NewEventId(now);
+        var payload = EventPayload.WriteReceived(eventId, now, TimeOrderedId.New(now, 12, "mo_"), part.Destination, part.Source, text, part.Total);
+        ctx.Raw("INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,'pending',?6,?6)")
+            .Bind(1, eventId).Bind(2, keyId).Bind(3, url).Bind(4, type).Bind(5, payload.AsSpan()).Bind(6, now).Execute();
+    }
+
+    /// <summary>Drops held receipts and inbound parts older than <paramref name="age"/> (their part or siblings never came).</summary>
+    public Task<int> PurgeCarrierLeftoversAsync(TimeSpan age, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var before = Now - (long)age.TotalMilliseconds;
+        return ctx.Raw("DELETE FROM early_receipts WHERE received_at < ?1").Bind(1, before).Execute()
+            + ctx.Raw("DELETE FROM inbound_parts WHERE received_at < ?1").Bind(1, before).Execute();
+    }, cancellationToken);
+}
