@@ -109,7 +109,8 @@ internal static class PduCodec
     {
         CommandId.GenericNack => new GenericNackPdu(),
         CommandId.BindTransmitter or CommandId.BindReceiver or CommandId.BindTransceiver => new BindPdu((CommandId)commandId),
-        CommandId.BindTransmitterResp or CommandId.BindReceiverResp or CommandId.BindTransceiverResp => new BindRespPdu((CommandId)commandId),
+        CommandId.BindTransmitterResp or CommandId.BindReceiverResp or CommandId.BindTransceiverResp =>
+            new BindRespPdu((CommandId)commandId),
         CommandId.Outbind => new OutbindPdu(),
         CommandId.SubmitSm => new SubmitSmPdu(),
         CommandId.SubmitSmResp => new SubmitSmRespPdu(),

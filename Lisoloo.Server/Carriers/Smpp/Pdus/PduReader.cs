@@ -107,7 +107,8 @@ internal ref struct PduReader
             var length = BinaryPrimitives.ReadUInt16BigEndian(rest[2..]);
             if (length > rest.Length - 4)
             {
-                Fail(CommandStatus.InvalidParameterLength, $"TLV 0x{tag:X4} has length {length} but only {rest.Length - 4} bytes remain");
+                Fail(CommandStatus.InvalidParameterLength,
+                    $"TLV 0x{tag:X4} has length {length} but only {rest.Length - 4} bytes remain");
                 return;
             }
 

@@ -77,7 +77,9 @@ internal ref struct PduWriter
     }
 
     /// <summary>The encoded size of a TLV list (4 header octets plus the value, each).</summary>
-    /// <exception cref="ArgumentException">A value is longer than <see cref="Tlv.MaxValueLength"/>, or the sum is too large for a PDU.</exception>
+    /// <exception cref="ArgumentException">
+    /// A value is longer than <see cref="Tlv.MaxValueLength"/>, or the sum is too large for a PDU.
+    /// </exception>
     public static int SizeOfTlvs(List<Tlv> tlvs)
     {
         ArgumentNullException.ThrowIfNull(tlvs);
@@ -87,7 +89,8 @@ internal ref struct PduWriter
             var length = tlv.Value?.Length ?? 0;
             if (length > Tlv.MaxValueLength)
             {
-                throw new ArgumentException($"TLV 0x{tlv.Tag:X4} holds {length} bytes; a TLV holds at most {Tlv.MaxValueLength}.", nameof(tlvs));
+                throw new ArgumentException(
+                    $"TLV 0x{tlv.Tag:X4} holds {length} bytes; a TLV holds at most {Tlv.MaxValueLength}.", nameof(tlvs));
             }
 
             size += 4 + length;

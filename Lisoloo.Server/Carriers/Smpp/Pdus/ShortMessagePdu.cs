@@ -65,7 +65,8 @@ internal abstract class ShortMessagePdu : Pdu
         if (ShortMessage.Length > MaxShortMessageLength)
         {
             throw new ArgumentException(
-                $"short_message holds at most {MaxShortMessageLength} bytes ({ShortMessage.Length} given); send longer user data in the message_payload TLV.",
+                $"short_message holds at most {MaxShortMessageLength} bytes ({ShortMessage.Length} given); "
+                + "send longer user data in the message_payload TLV.",
                 nameof(ShortMessage));
         }
 

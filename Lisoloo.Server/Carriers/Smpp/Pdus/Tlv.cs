@@ -38,7 +38,8 @@ internal readonly record struct Tlv(ushort Tag, byte[] Value)
     {
         if (value.Length > MaxValueLength)
         {
-            throw new ArgumentException($"A TLV value holds at most {MaxValueLength} bytes; this one has {value.Length}.", nameof(value));
+            throw new ArgumentException(
+                $"A TLV value holds at most {MaxValueLength} bytes; this one has {value.Length}.", nameof(value));
         }
 
         return new Tlv(tag, value.ToArray());
