@@ -278,6 +278,10 @@ internal sealed class SmsApi(
             var ready = carrier.IsReady;
             degraded |= !ready;
             checks["carrier:" + carrier.Name] = new HealthCheck { Status = ready ? "healthy" : "degraded", Description = carrier.Describe() };
+            foreach (var (name, linkReady, description) in carrier.Links)
+            {
+                checks[$"carrier:{carrier.Name}:{name}"] = new HealthCheck { Status = linkReady ? "healthy" : "degraded", Description = description };
+            }
         }
 
         if (carriers.For("live") is null)

@@ -15,6 +15,12 @@ internal interface ICarrier
     /// <summary>True when the route can take messages now (for <c>/health</c>).</summary>
     bool IsReady { get; }
 
+    /// <summary>The carrier's own links, each shown on <c>/health</c> (SMPP: one per connection and its bind state).</summary>
+    IEnumerable<(string Name, bool Ready, string Description)> Links => [];
+
+    /// <summary>False for a carrier registered but not configured (SMPP without connections): no route, not on <c>/health</c>.</summary>
+    bool IsConfigured => true;
+
     /// <summary>A human line on the route's state (for <c>/health</c>).</summary>
     string Describe();
 
@@ -36,7 +42,7 @@ internal interface IInlineCarrier : ICarrier
 /// <summary>Which carrier serves which environment: test keys never reach a live route.</summary>
 internal sealed class CarrierRouter(IEnumerable<ICarrier> carriers, Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions> options)
 {
-    private readonly Dictionary<string, ICarrier> _byName = carriers.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, ICarrier> _byName = carriers.Where(c => c.IsConfigured).ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     /// <summary>Every registered carrier.</summary>
     public IEnumerable<ICarrier> All => _byName.Values;

@@ -2,6 +2,7 @@ using Lisoloo.Server.Api;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Carriers.Sandbox;
+using Lisoloo.Server.Carriers.Smpp;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Storage.Sqlite;
 using Lisoloo.Server.Webhooks;
@@ -46,6 +47,13 @@ internal static class ServerComposition
         services.AddSingleton<WorkSignals>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ICarrier, SandboxCarrier>();
+        // Always registered (it is idle and hidden from routing and /health without connections). Before the workers:
+        // hosted services stop in reverse order, so the dispatcher stops first and the connections then unbind with
+        // their in-flight submits drained.
+        services.AddSingleton<SmppCarrier>();
+        services.AddSingleton<ICarrier>(sp => sp.GetRequiredService<SmppCarrier>());
+        services.AddHostedService(sp => sp.GetRequiredService<SmppCarrier>());
+
         services.AddSingleton<CarrierRouter>();
         services.AddSingleton<SmsApi>();
         services.AddLisolooOpenApi();

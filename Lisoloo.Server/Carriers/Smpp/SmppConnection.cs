@@ -1,0 +1,335 @@
+using System.Net.Sockets;
+using Lisoloo.Server.Carriers.Smpp.Pdus;
+using Lisoloo.Server.Configuration;
+
+namespace Lisoloo.Server.Carriers.Smpp;
+
+/// <summary>The state of one configured SMSC connection, as <c>/health</c> shows it.</summary>
+internal enum SmppConnectionState
+{
+    Connecting,
+    Bound,
+    Disconnected,
+    Stopped,
+}
+
+/// <summary>
+/// One configured SMSC: keeps its binds up (one transceiver, or a transmitter and a receiver), reconnects with
+/// exponential backoff and jitter after a drop or a refused bind, paces submits (TPS limit; a pause after
+/// <c>ESME_RTHROTTLED</c>/<c>ESME_RMSGQFUL</c>), and resubmits on the next session what a dropped link left
+/// unacknowledged.
+/// </summary>
+internal sealed class SmppConnection : IAsyncDisposable
+{
+    private readonly SmppConnectionOptions _options;
+    private readonly ISmppSessionHandler _handler;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _gate = new();
+    private TaskCompletionSource<SmppSession> _transmitter = NewSignal();
+    private SmppSession? _tx;
+    private SmppSession? _rx;
+    private Task _loop = Task.CompletedTask;
+    private long _pausedUntilMs;
+    private long _nextSlotTicks;
+    private string _lastError = "not connected yet";
+
+    public SmppConnection(SmppConnectionOptions options, ISmppSessionHandler handler, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _handler = handler;
+        _time = time;
+        _logger = logger;
+    }
+
+    public string Name => _options.Name;
+
+    public SmppConnectionOptions Options => _options;
+
+    public SmppConnectionState State { get; private set; } = SmppConnectionState.Connecting;
+
+    /// <summary>Submits answered with <c>ESME_RTHROTTLED</c> or <c>ESME_RMSGQFUL</c> and resubmitted (for tests and metrics).</summary>
+    public long ThrottledCount => Interlocked.Read(ref _throttled);
+
+    private long _throttled;
+
+    /// <summary>Reconnections after a drop (for tests and metrics).</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    private long _reconnects;
+
+    /// <summary>A human line for <c>/health</c>.</summary>
+    public string Describe() => State switch
+    {
+        SmppConnectionState.Bound => $"{Name}: bound ({(_options.Binds == SmppBindMode.Pair ? "transmitter + receiver" : "transceiver")}) to {_options.Host}:{_options.Port}, window {_options.Window}"
+            + (_options.Tps > 0 ? $", {_options.Tps}/s" : string.Empty),
+        SmppConnectionState.Stopped => $"{Name}: stopped",
+        _ => $"{Name}: not bound to {_options.Host}:{_options.Port} ({_lastError})",
+    };
+
+    /// <summary>Starts keeping the binds up.</summary>
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>
+    /// Submits one part and returns the SMSC's answer. A dropped link, a response timeout or a throttling answer do not
+    /// end the call: the part waits for the next session (or the end of the pause) and is submitted again, until
+    /// <paramref name="cancellationToken"/> gives up (then <see cref="OperationCanceledException"/>, and the caller
+    /// treats the part as not acknowledged).
+    /// </summary>
+    public async Task<SubmitSmRespPdu> SubmitAsync(SubmitSmPdu submit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var session = await WaitForTransmitterAsync(cancellationToken).ConfigureAwait(false);
+            await PaceAsync(cancellationToken).ConfigureAwait(false);
+            SubmitSmRespPdu response;
+            try
+            {
+                response = await session.SubmitAsync(submit, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SmppLinkDownException)
+            {
+                continue; // unacknowledged: again on the next session
+            }
+
+            if (response.CommandStatus is CommandStatus.Throttled or CommandStatus.MessageQueueFull)
+            {
+                Interlocked.Increment(ref _throttled);
+                var until = NowMs + (long)_options.ThrottleDelay.TotalMilliseconds;
+                if (Interlocked.Exchange(ref _pausedUntilMs, until) < NowMs)
+                {
+                    SmppLog.Throttled(_logger, Name, CommandStatus.Name(response.CommandStatus), _options.ThrottleDelay);
+                }
+
+                continue;
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>Unbinds in order (in-flight submits drained) and stops reconnecting.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        SmppLog.Unbinding(_logger, Name);
+        _stopping.Cancel();
+        SmppSession? tx, rx;
+        lock (_gate)
+        {
+            (tx, rx) = (_tx, _rx);
+        }
+
+        var unbinds = new List<Task>();
+        if (tx is not null)
+        {
+            unbinds.Add(tx.UnbindAsync(_options.DrainTimeout, cancellationToken));
+        }
+
+        if (rx is not null && !ReferenceEquals(rx, tx))
+        {
+            unbinds.Add(rx.UnbindAsync(_options.DrainTimeout, cancellationToken));
+        }
+
+        await Task.WhenAll(unbinds).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        State = SmppConnectionState.Stopped;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static TaskCompletionSource<SmppSession> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task<SmppSession> WaitForTransmitterAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task<SmppSession> signal;
+            lock (_gate)
+            {
+                if (_tx is { IsOpen: true } tx)
+                {
+                    return tx;
+                }
+
+                signal = _transmitter.Task;
+            }
+
+            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits out a throttling pause, then takes the next slot of the TPS limit (evenly spaced, no burst beyond one window).</summary>
+    private async Task PaceAsync(CancellationToken cancellationToken)
+    {
+        var pause = Interlocked.Read(ref _pausedUntilMs) - NowMs;
+        if (pause > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(pause), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.Tps <= 0)
+        {
+            return;
+        }
+
+        var interval = TimeSpan.TicksPerSecond / _options.Tps;
+        var now = _time.GetUtcNow().UtcTicks;
+        long slot;
+        while (true)
+        {
+            var next = Interlocked.Read(ref _nextSlotTicks);
+            slot = Math.Max(next, now - (interval * Math.Max(1, _options.Window)));
+            if (Interlocked.CompareExchange(ref _nextSlotTicks, slot + interval, next) == next)
+            {
+                break;
+            }
+        }
+
+        if (slot > now)
+        {
+            await Task.Delay(TimeSpan.FromTicks(slot - now), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var delay = _options.ReconnectDelay;
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            State = SmppConnectionState.Connecting;
+            var boundAt = 0L;
+            try
+            {
+                var (tx, rx) = await ConnectAndBindAsync(stopping).ConfigureAwait(false);
+                boundAt = NowMs;
+                lock (_gate)
+                {
+                    (_tx, _rx) = (tx, rx);
+                    _transmitter.TrySetResult(tx);
+                }
+
+                State = SmppConnectionState.Bound;
+                var ended = await Task.WhenAny(tx.Completion, rx.Completion).ConfigureAwait(false);
+                _lastError = "link lost: " + await ended.ConfigureAwait(false);
+                await Task.WhenAll(tx.CloseAsync("the other session of the pair ended"), rx.CloseAsync("the other session of the pair ended")).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is SmppBindException or SmppLinkDownException or SocketException or IOException or TimeoutException or OperationCanceledException)
+            {
+                _lastError = ex is OperationCanceledException ? "connect timed out" : ex.Message;
+            }
+
+            lock (_gate)
+            {
+                _tx = _rx = null;
+                if (_transmitter.Task.IsCompleted)
+                {
+                    _transmitter = NewSignal();
+                }
+            }
+
+            if (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+
+            State = SmppConnectionState.Disconnected;
+            Interlocked.Increment(ref _reconnects);
+
+            // A session that stayed up a while earns a fresh start; one that keeps dropping at once backs off further.
+            if (boundAt != 0 && NowMs - boundAt >= Math.Min(10_000, (long)_options.ReconnectMaxDelay.TotalMilliseconds))
+            {
+                delay = _options.ReconnectDelay;
+            }
+
+            var wait = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+            SmppLog.ConnectFailed(_logger, Name, _lastError, wait);
+            try
+            {
+                await Task.Delay(wait, _time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
+        }
+
+        State = SmppConnectionState.Stopped;
+    }
+
+    private async Task<(SmppSession Tx, SmppSession Rx)> ConnectAndBindAsync(CancellationToken stopping)
+    {
+        if (_options.Binds == SmppBindMode.Transceiver)
+        {
+            var session = await OpenAsync(CommandId.BindTransceiver, "transceiver", stopping).ConfigureAwait(false);
+            return (session, session);
+        }
+
+        var tx = await OpenAsync(CommandId.BindTransmitter, "transmitter", stopping).ConfigureAwait(false);
+        try
+        {
+            var rx = await OpenAsync(CommandId.BindReceiver, "receiver", stopping).ConfigureAwait(false);
+            return (tx, rx);
+        }
+        catch
+        {
+            await tx.CloseAsync("the receiver bind failed").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<SmppSession> OpenAsync(CommandId bind, string kind, CancellationToken stopping)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        SmppSession? session = null;
+        try
+        {
+            await client.ConnectAsync(_options.Host, _options.Port, timeout.Token).ConfigureAwait(false);
+            var settings = new SmppSessionSettings(Math.Max(1, _options.Window), _options.ResponseTimeout, _options.EnquireLinkInterval);
+            session = new SmppSession($"{Name}/{kind}", new NetworkStream(client, ownsSocket: true), settings, _handler, _time, _logger);
+            session.Start();
+            await session.BindAsync(new BindPdu(bind)
+            {
+                SystemId = _options.SystemId,
+                Password = _options.Password,
+                SystemType = _options.SystemType,
+                AddressRange = _options.AddressRange,
+            }, timeout.Token).ConfigureAwait(false);
+            SmppLog.Bound(_logger, session.Name, _options.Host, _options.Port, _options.SystemId);
+            return session;
+        }
+        catch
+        {
+            if (session is not null)
+            {
+                await session.CloseAsync("bind failed").ConfigureAwait(false);
+            }
+            else
+            {
+                client.Dispose();
+            }
+
+            throw;
+        }
+    }
+}
