@@ -244,7 +244,7 @@ function concatInfo(sm, esmClass) {
 
 function sarInfo(pdu) {
   if (pdu.sar_msg_ref_num === undefined && pdu.sar_segment_seqnum === undefined) return null;
-  return { ref: pdu.sar_msg_ref_num ?? null, total: pdu.sar_total_segments ?? null, seq: pdu.sar_segment_seqnum ?? null };
+  return { ref: pdu.sar_msg_ref_num | 0, total: pdu.sar_total_segments | 0, seq: pdu.sar_segment_seqnum | 0 };
 }
 
 // The first 20 characters of the text, for the receipt's text: field; anything outside printable ASCII becomes '?'.
