@@ -278,6 +278,71 @@ public sealed class NodeSmscTests
     }
 
     [Test]
+    public async Task A_two_part_UCS2_MO_carries_a_16_bit_reference_UDH_in_each_part()
+    {
+        await using var smsc = await NodeSmsc.StartAsync();
+        using var session = await RawSession.ConnectAsync(smsc);
+        await session.BindOkAsync(smsc);
+
+        var send = smsc.SendMoAsync(new SmscMo
+        {
+            Source = "+243990000123",
+            Destination = "12345",
+            Text = "Mbote ✓ Lisoloo",
+            Encoding = SmscMoEncoding.Ucs2,
+            Parts = 2,
+            Concatenation = SmscConcatenation.Udh16,
+            Reference = 0x1234,
+        });
+        var parts = new List<DeliverSmFields>();
+        for (var i = 0; i < 2; i++)
+        {
+            var pdu = await session.ReadAsync();
+            Assert.That(pdu.CommandId, Is.EqualTo(DeliverSm));
+            await session.SendAsync(DeliverSmResp, [0], pdu.Sequence);
+            parts.Add(ParseDeliverSm(pdu.Body));
+        }
+
+        Assert.That(await send.WaitAsync(Deadline), Is.EqualTo(new[] { 0, 0 }));
+        var text = new StringBuilder();
+        for (var i = 0; i < 2; i++)
+        {
+            var part = parts[i];
+            Assert.That(part.EsmClass, Is.EqualTo(0x40), "UDHI");
+            Assert.That(part.DataCoding, Is.EqualTo(0x08));
+            Assert.That(part.ShortMessage.AsSpan(0, 7).ToArray(), Is.EqualTo(new byte[] { 0x06, 0x08, 0x04, 0x12, 0x34, 0x02, (byte)(i + 1) }));
+            text.Append(Encoding.BigEndianUnicode.GetString(part.ShortMessage, 7, part.ShortMessage.Length - 7));
+        }
+
+        Assert.That(text.ToString(), Is.EqualTo("Mbote ✓ Lisoloo"));
+    }
+
+    [Test]
+    public async Task Held_submits_are_answered_on_release_and_a_drop_closes_the_connection()
+    {
+        await using var smsc = await NodeSmsc.StartAsync();
+        using var session = await RawSession.ConnectAsync(smsc);
+        await session.BindOkAsync(smsc);
+        await smsc.ConfigureAsync(new { holdResponses = true });
+
+        var held = await session.SendAsync(SubmitSm, SubmitBody("Lisoloo", "+243990000004", "held", registeredDelivery: 0));
+        await session.SendAsync(EnquireLink);
+        Assert.That((await session.ReadAsync()).CommandId, Is.EqualTo(EnquireLinkResp), "the held submit_sm is not answered; the link is");
+        await smsc.WaitForAsync(s => s.HeldNow == 1, Deadline);
+
+        Assert.That(await smsc.ReleaseAsync(), Is.EqualTo(1));
+        var resp = await session.ReadAsync();
+        Assert.That((resp.CommandId, resp.Status, resp.Sequence), Is.EqualTo((SubmitSmResp, EsmeRok, held)));
+
+        await session.SendAsync(SubmitSm, SubmitBody("Lisoloo", "+243990000004", "never answered", registeredDelivery: 0));
+        await smsc.WaitForAsync(s => s.HeldNow == 1, Deadline);
+        Assert.That(await smsc.DropAsync(), Is.EqualTo(1));
+        Assert.That(session.ReadAsync, Throws.InstanceOf<EndOfStreamException>().Or.InstanceOf<IOException>(), "the SMSC closed the connection");
+        var stats = await smsc.WaitForAsync(s => s.Sessions == 0, Deadline);
+        Assert.That((stats.Held, stats.DiscardedHeld, stats.Accepted), Is.EqualTo((2, 1, 1)));
+    }
+
+    [Test]
     public async Task Disposing_kills_the_process()
     {
         var smsc = await NodeSmsc.StartAsync();
