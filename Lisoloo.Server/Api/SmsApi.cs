@@ -85,10 +85,12 @@ internal sealed class SmsApi(
             parsed = SendParser.Parse(doc.RootElement, new SendContext(key.IsLive, key.DefaultSender, Options.Webhooks.AllowPrivateTargets, time.GetUtcNow()));
         }
 
-        if (carriers.For(key.Environment) is not { IsReady: true })
+        // Refused only when no route is configured at all: a configured route that is down for the moment (an SMSC
+        // reconnecting) queues the messages, which go out once it is back (/health shows its state).
+        if (carriers.For(key.Environment) is null)
         {
             throw new ApiErrorException(new ApiError(503, LisolooErrorCodes.CarrierUnavailable,
-                $"No carrier route is available for {key.Environment} keys right now; nothing was charged.") { RetryAfterSeconds = 30 });
+                $"No carrier route is configured for {key.Environment} keys; nothing was charged.") { RetryAfterSeconds = 30 });
         }
 
         var messages = (long)parsed.Recipients.Count * parsed.Segments.Segments * parsed.OccurrencesAt.Count;

@@ -24,7 +24,7 @@ internal sealed record KeyRequest(
 internal sealed record IssuedKey(string ApiKey, long KeyId, string Merchant, string Environment, string WebhookSecret, string Prefix);
 
 /// <summary>Creates keys: validates the request, generates key and webhook secret, stores the hash and the encrypted secrets.</summary>
-internal sealed class KeyIssuer(SqliteStore store, SecretProtector secrets)
+internal sealed class KeyIssuer(SqliteStore store, SecretProtector secrets, Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions> options)
 {
     /// <summary>Creates the key (and the merchant's account for the environment when missing).</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message says which.</exception>
@@ -55,7 +55,7 @@ internal sealed class KeyIssuer(SqliteStore store, SecretProtector secrets)
             throw new ArgumentException("--currency must be an ISO 4217 code such as USD.");
         }
 
-        if (request.WebhookUrl is not null && Sending.CallbackUrls.Validate(request.WebhookUrl, request.Environment == "live", allowPrivateTargets: false) is { } problem)
+        if (request.WebhookUrl is not null && Sending.CallbackUrls.Validate(request.WebhookUrl, request.Environment == "live", options.Value.Webhooks.AllowPrivateTargets) is { } problem)
         {
             throw new ArgumentException("--webhook-url: " + problem);
         }

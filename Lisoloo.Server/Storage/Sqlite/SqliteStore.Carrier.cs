@@ -285,8 +285,8 @@ internal sealed partial class SqliteStore
                 }
 
                 text = string.Concat(texts);
-                cmd.CommandText = "DELETE FROM inbound_parts WHERE route=@r AND source=@s AND destination=@d AND reference=@ref AND total=@t";
-                cmd.ExecuteNonQuery();
+                ctx.Raw("DELETE FROM inbound_parts WHERE route=?1 AND source=?2 AND destination=?3 AND reference=?4 AND total=?5")
+                    .Bind(1, part.Route).Bind(2, part.Source).Bind(3, part.Destination).Bind(4, reference).Bind(5, part.Total).Execute();
             }
 
             completed++;

@@ -1,0 +1,340 @@
+using System.Text;
+using Lisoloo.Sdk;
+using Lisoloo.Sdk.Webhooks;
+using Lisoloo.Server.Tests.Infrastructure;
+using Lisoloo.TestSupport;
+using Lisoloo.TestSupport.Smsc;
+
+namespace Lisoloo.Server.Tests.Smpp;
+
+/// <summary>
+/// Live keys end to end over SMPP: the real server (Kestrel on loopback) bound to an SMSC nobody here wrote (the npm
+/// <c>smpp</c> package, tests/peers/smsc), driven through the SDK, with webhooks to a real listener.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class SmppBridgeTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private NodeSmsc _smsc = null!;
+    private WebhookReceiver _hooks = null!;
+
+    [OneTimeSetUp]
+    public async Task StartPeersAsync()
+    {
+        _smsc = await NodeSmsc.StartAsync();
+        _hooks = await WebhookReceiver.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopPeersAsync()
+    {
+        await _smsc.DisposeAsync();
+        await _hooks.DisposeAsync();
+    }
+
+    [SetUp]
+    public Task ResetSmscAsync() => _smsc.ResetAsync();
+
+    [Test]
+    public async Task A_live_send_goes_over_smpp_and_its_receipt_delivers_it_with_a_verified_webhook()
+    {
+        await using var server = await StartServerAsync();
+        var key = await server.CreateKeyAsync(merchant: "live-e2e", environment: "live", balance: 1m, unitPrice: 0.1m,
+            webhookUrl: _hooks.Url("e2e").AbsoluteUri, webhookEvents: "sms.delivered");
+        using var client = server.Client(key.ApiKey);
+
+        var sent = await client.SendAsync(new SendRequest(["+243810000001"], "Hello over SMPP") { SenderId = "Lisoloo" });
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Delivered);
+
+        var messages = await _smsc.GetMessagesAsync();
+        Assert.That(messages, Has.Count.EqualTo(1));
+        var m = messages[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That((m.Destination, m.DestTon, m.DestNpi), Is.EqualTo(("243810000001", 1, 1)));
+            Assert.That((m.Source, m.SourceTon, m.SourceNpi), Is.EqualTo(("Lisoloo", 5, 0)), "alphanumeric sender");
+            Assert.That((m.DataCoding, m.EsmClass, m.RegisteredDelivery), Is.EqualTo((0, 0, 1)));
+            Assert.That(Encoding.ASCII.GetString(m.GetShortMessage()), Is.EqualTo("Hello over SMPP"), "GSM-7 unpacked: these letters are their ASCII codes");
+        });
+
+        await Wait.UntilAsync(() => _hooks.Received.Any(r => r.Path == "/e2e"), Deadline, "the delivered webhook");
+        var hook = _hooks.Received.First(r => r.Path == "/e2e");
+        var evt = new WebhookVerifier([key.WebhookSecret]).VerifyAndParse(hook.Headers, hook.Body);
+        Assert.Multiple(() =>
+        {
+            Assert.That(evt.Type, Is.EqualTo(WebhookEventType.SmsDelivered));
+            Assert.That(evt.Data.MessageId, Is.EqualTo(sent.Value.MessageId));
+            Assert.That(evt.Data.To, Is.EqualTo("+243810000001"));
+        });
+        Assert.That((await client.GetBalanceAsync()).Value.Balance, Is.EqualTo(0.9m), "one SMS spent");
+    }
+
+    [Test]
+    public async Task Every_receipt_stat_and_a_refused_destination_map_onto_the_lifecycle()
+    {
+        await using var server = await StartServerAsync();
+        var key = await server.CreateKeyAsync(merchant: "stats", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        var expected = new Dictionary<string, SmsStatus>
+        {
+            ["+2438189990001"] = SmsStatus.Undelivered,
+            ["+2438189990002"] = SmsStatus.Expired,
+            ["+2438189990003"] = SmsStatus.Rejected,
+            ["+2438189990004"] = SmsStatus.Failed,
+            ["+2438189990005"] = SmsStatus.Accepted,
+            ["+2438189990006"] = SmsStatus.Unknown,
+            ["+2438189990007"] = SmsStatus.Delivered,
+            ["+2438189990010"] = SmsStatus.Failed,
+            ["+243818000000"] = SmsStatus.Delivered,
+        };
+
+        var sent = await client.SendAsync(new SendRequest([.. expected.Keys], "Which way will it go?"));
+        IReadOnlyDictionary<string, RecipientStatus> byNumber = new Dictionary<string, RecipientStatus>();
+        await Wait.UntilAsync(async () =>
+        {
+            byNumber = (await client.GetStatusAsync(sent.Value.MessageId)).Value.Recipients.ToDictionary(r => r.To);
+            return expected.All(e => byNumber.TryGetValue(e.Key, out var r) && r.Status == e.Value);
+        }, Deadline, "every recipient in its expected state");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byNumber["+2438189990001"].ErrorMessage, Does.Contain("stat:UNDELIV err:001"));
+            Assert.That(byNumber["+2438189990001"].ErrorCode, Is.EqualTo(LisolooErrorCodes.DestinationNotCovered));
+            Assert.That(byNumber["+2438189990010"].ErrorCode, Is.EqualTo(LisolooErrorCodes.DestinationNotCovered));
+            Assert.That(byNumber["+2438189990010"].ErrorMessage, Does.Contain("ESME_RINVDSTADR"));
+            Assert.That(byNumber["+2438189990007"].Timestamps!.Keys, Is.SupersetOf(new[] { "sent", "delivered" }));
+        });
+        var status = (await client.GetStatusAsync(sent.Value.MessageId)).Value;
+        Assert.That(status.RefundedAmount, Is.EqualTo(0.1m), "only the destination refused at submit is refunded");
+    }
+
+    [Test]
+    public async Task A_long_message_goes_in_concatenated_parts_and_is_delivered_when_every_part_is()
+    {
+        await using var server = await StartServerAsync();
+        var key = await server.CreateKeyAsync(merchant: "parts", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        var gsm = string.Concat(Enumerable.Repeat("Part of a long text. ", 10)); // 210 septets: 2 parts
+        var ucs2 = string.Concat(Enumerable.Repeat("Привет мир! ", 7));          // 84 units: 2 parts
+
+        var a = await client.SendAsync(new SendRequest(["+243820000001"], gsm));
+        var b = await client.SendAsync(new SendRequest(["+243820000002"], ucs2));
+        await WaitStatusAsync(client, a.Value.MessageId, SmsStatus.Delivered);
+        await WaitStatusAsync(client, b.Value.MessageId, SmsStatus.Delivered);
+
+        var messages = await _smsc.GetMessagesAsync();
+        var gsmParts = messages.Where(m => m.Destination == "243820000001").OrderBy(m => m.Udh!.Seq).ToList();
+        var ucsParts = messages.Where(m => m.Destination == "243820000002").OrderBy(m => m.Udh!.Seq).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(gsmParts.Select(m => (m.Udh!.Total, m.Udh.Seq, m.EsmClass & 0x40, m.DataCoding)), Is.EqualTo(new[] { (2, 1, 0x40, 0), (2, 2, 0x40, 0) }));
+            Assert.That(gsmParts.Select(m => m.Udh!.Ref).Distinct().Count(), Is.EqualTo(1), "one reference for the parts of one message");
+            Assert.That(ucsParts.Select(m => (m.Udh!.Total, m.DataCoding)), Is.EqualTo(new[] { (2, 8), (2, 8) }));
+            var text = string.Concat(ucsParts.Select(m => Encoding.BigEndianUnicode.GetString(m.GetShortMessage()[6..])));
+            Assert.That(text, Is.EqualTo(ucs2), "UCS-2 big-endian after a 6-octet UDH");
+        });
+
+        await _smsc.ConfigureAsync(new { failPart = 2 });
+        var c = await client.SendAsync(new SendRequest(["+243820000003"], gsm));
+        await WaitStatusAsync(client, c.Value.MessageId, SmsStatus.Undelivered);
+    }
+
+    [Test]
+    public async Task Throttling_slows_the_connection_and_neither_fails_nor_duplicates_a_message()
+    {
+        await using var server = await StartServerAsync();
+        var key = await server.CreateKeyAsync(merchant: "throttle", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        await _smsc.ConfigureAsync(new { throttle = new { count = 3, status = "ESME_RTHROTTLED" } });
+        var numbers = Enumerable.Range(1, 5).Select(i => $"+24383000000{i}").ToList();
+
+        var sent = await client.SendAsync(new SendRequest(numbers, "Slow down"));
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Delivered, all: true);
+
+        var stats = await _smsc.GetStatsAsync();
+        var accepted = (await _smsc.GetMessagesAsync()).Select(m => "+" + m.Destination).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.Refused, Is.EqualTo(3), "three submits were throttled");
+            Assert.That(accepted, Is.EquivalentTo(numbers), "each accepted exactly once");
+        });
+    }
+
+    [Test]
+    public async Task A_link_dropped_mid_window_resubmits_only_what_was_not_acknowledged()
+    {
+        await using var server = await StartServerAsync();
+        var key = await server.CreateKeyAsync(merchant: "drop", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        var first = await client.SendAsync(new SendRequest(["+243840000001", "+243840000002"], "Before the drop"));
+        await WaitStatusAsync(client, first.Value.MessageId, SmsStatus.Delivered, all: true);
+
+        await _smsc.ConfigureAsync(new { holdResponses = true });
+        var numbers = Enumerable.Range(3, 4).Select(i => $"+24384000000{i}").ToList();
+        var held = await client.SendAsync(new SendRequest(numbers, "In the window when the link drops"));
+        await _smsc.WaitForAsync(s => s.HeldNow == 4, Deadline);
+        await _smsc.ConfigureAsync(new { holdResponses = false });
+        await _smsc.DropAsync();
+
+        await WaitStatusAsync(client, held.Value.MessageId, SmsStatus.Delivered, all: true);
+        var accepted = (await _smsc.GetMessagesAsync()).Select(m => "+" + m.Destination).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(accepted.Count(n => n is "+243840000001" or "+243840000002"), Is.EqualTo(2), "acknowledged before the drop: never again");
+            Assert.That(numbers.All(accepted.Contains), Is.True, "every unacknowledged one went through after the reconnect");
+            Assert.That(accepted, Has.Count.InRange(6, 10), "duplicates only among the four held in the window");
+        });
+        TestContext.Out.WriteLine($"accepted at the SMSC: {accepted.Count} for 6 messages (held in the window when dropped: 4)");
+    }
+
+    [Test]
+    public async Task A_silent_smsc_is_taken_for_dead_and_the_message_goes_through_after_the_reconnect()
+    {
+        await using var server = await StartServerAsync();
+        var key = await server.CreateKeyAsync(merchant: "silent", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        await WaitBoundAsync(server);
+        var bindsBefore = (await _smsc.GetStatsAsync()).BindAttempts;
+
+        await _smsc.ConfigureAsync(new { silent = true });
+        var sent = await client.SendAsync(new SendRequest(["+243850000001"], "Anyone there?"));
+        await _smsc.WaitForAsync(s => s.Submits >= 1, Deadline);
+        await Wait.UntilAsync(async () => !(await HealthOfAsync(server)).StartsWith("healthy", StringComparison.Ordinal), Deadline, "the connection taken for dead");
+        await _smsc.ConfigureAsync(new { silent = false });
+
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Delivered);
+        Assert.That((await _smsc.GetStatsAsync()).BindAttempts, Is.GreaterThan(bindsBefore), "bound again");
+    }
+
+    [Test]
+    public async Task Receipts_that_overtake_their_response_or_name_the_id_in_decimal_are_matched()
+    {
+        await using var server = await StartServerAsync();
+        var key = await server.CreateKeyAsync(merchant: "early", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        await _smsc.ConfigureAsync(new { receiptBeforeResponse = true, responseDelayMs = 100, receiptIdFormat = "decimal" });
+
+        var sent = await client.SendAsync(new SendRequest(["+243860000001", "+243860000002", "+2438689990003"], "Faster than the answer"));
+        IReadOnlyList<RecipientStatus> recipients = [];
+        await Wait.UntilAsync(async () =>
+        {
+            recipients = (await client.GetStatusAsync(sent.Value.MessageId)).Value.Recipients;
+            return recipients.All(r => r.Status.IsTerminal);
+        }, Deadline, "every recipient final");
+        Assert.That(recipients.OrderBy(r => r.To).Select(r => r.Status), Is.EqualTo(new[] { SmsStatus.Delivered, SmsStatus.Delivered, SmsStatus.Rejected }));
+    }
+
+    [Test]
+    public async Task Inbound_messages_single_and_concatenated_reach_the_owning_keys_webhook()
+    {
+        await using var server = await StartServerAsync(new() { ["Lisoloo:Smpp:Inbound:0:Address"] = "12345", ["Lisoloo:Smpp:Inbound:0:KeyId"] = "1" });
+        var key = await server.CreateKeyAsync(merchant: "inbound", environment: "live", webhookUrl: _hooks.Url("mo").AbsoluteUri);
+        Assert.That(key.KeyId, Is.EqualTo(1), "the inbound route names key 1");
+        await WaitBoundAsync(server);
+        var longText = string.Concat(Enumerable.Repeat("Reply from a handset. ", 9));
+
+        await _smsc.SendMoAsync(new SmscMo { Source = "+243990000123", Destination = "12345", Text = "STOP" });
+        await _smsc.SendMoAsync(new SmscMo { Source = "+243990000124", Destination = "12345", Text = longText, Parts = 2, Concatenation = SmscConcatenation.Udh8 });
+        await _smsc.SendMoAsync(new SmscMo { Source = "+243990000125", Destination = "12345", Text = "Ça va? Привет", Encoding = SmscMoEncoding.Ucs2, Parts = 2, Concatenation = SmscConcatenation.Sar });
+        await _smsc.SendMoAsync(new SmscMo { Source = "+243990000126", Destination = "99999", Text = "nobody's" });
+
+        await Wait.UntilAsync(() => _hooks.Received.Count(r => r.Path == "/mo") >= 3, Deadline, "three sms.received webhooks");
+        var verifier = new WebhookVerifier([key.WebhookSecret]);
+        var events = _hooks.Received.Where(r => r.Path == "/mo").Select(r => verifier.VerifyAndParse(r.Headers, r.Body)).ToDictionary(e => e.Data.From!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Keys, Is.EquivalentTo(new[] { "243990000123", "243990000124", "243990000125" }));
+            Assert.That(events.Values.Select(e => e.Type).Distinct(), Is.EqualTo(new[] { WebhookEventType.SmsReceived }));
+            Assert.That(events["243990000123"].Data.Text, Is.EqualTo("STOP"));
+            Assert.That(events["243990000123"].Data.To, Is.EqualTo("12345"));
+            Assert.That(events["243990000124"].Data.Text, Is.EqualTo(longText), "UDH parts re-assembled");
+            Assert.That(events["243990000125"].Data.Text, Is.EqualTo("Ça va? Привет"), "SAR parts re-assembled");
+        });
+    }
+
+    [Test]
+    public async Task A_refused_bind_shows_on_health_and_the_connection_binds_once_allowed()
+    {
+        await _smsc.ConfigureAsync(new { refuseBinds = true });
+        await using var server = await StartServerAsync();
+        await _smsc.WaitForAsync(s => s.BindsRefused >= 2, Deadline);
+        Assert.That(await HealthOfAsync(server), Does.StartWith("degraded").And.Contain("not bound").And.Contain("ESME_RBINDFAIL"));
+
+        await _smsc.ConfigureAsync(new { refuseBinds = false });
+        await WaitBoundAsync(server);
+    }
+
+    [Test]
+    public async Task Transmitter_and_receiver_binds_deliver_like_a_transceiver()
+    {
+        await using var server = await StartServerAsync(new() { ["Lisoloo:Smpp:Connections:0:Binds"] = "pair" });
+        var key = await server.CreateKeyAsync(merchant: "pair", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        var sent = await client.SendAsync(new SendRequest(["+243870000001"], "Two binds"));
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Delivered);
+        var binds = (await _smsc.GetStatsAsync()).Binds.Select(b => b.Type).ToList();
+        Assert.That(binds, Is.EquivalentTo(new[] { "transmitter", "receiver" }));
+    }
+
+    [Test]
+    public async Task A_destination_no_connection_covers_fails_with_1503_and_is_refunded()
+    {
+        await using var server = await StartServerAsync();
+        var key = await server.CreateKeyAsync(merchant: "uncovered", environment: "live", balance: 1m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        var sent = await client.SendAsync(new SendRequest(["+14155550100"], "Nowhere to go"));
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Failed);
+        var recipient = (await client.GetStatusAsync(sent.Value.MessageId)).Value.Recipients.Single();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(recipient.ErrorCode, Is.EqualTo(LisolooErrorCodes.DestinationNotCovered));
+            Assert.That((await client.GetBalanceAsync()).Value.Balance, Is.EqualTo(1m));
+            Assert.That((await _smsc.GetStatsAsync()).Submits, Is.Zero);
+        });
+    }
+
+    private Task<TestServer> StartServerAsync(Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Lisoloo:Smpp:Connections:0:Name"] = "node",
+            ["Lisoloo:Smpp:Connections:0:Host"] = NodeSmsc.Host,
+            ["Lisoloo:Smpp:Connections:0:Port"] = _smsc.SmppPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Lisoloo:Smpp:Connections:0:SystemId"] = _smsc.SystemId,
+            ["Lisoloo:Smpp:Connections:0:Password"] = _smsc.Password,
+            ["Lisoloo:Smpp:Connections:0:Prefixes:0"] = "+243",
+            ["Lisoloo:Smpp:Connections:0:ResponseTimeout"] = "00:00:01",
+            ["Lisoloo:Smpp:Connections:0:EnquireLinkInterval"] = "00:00:00.500",
+            ["Lisoloo:Smpp:Connections:0:ReconnectDelay"] = "00:00:00.100",
+            ["Lisoloo:Smpp:Connections:0:ReconnectMaxDelay"] = "00:00:00.400",
+            ["Lisoloo:Smpp:Connections:0:ThrottleDelay"] = "00:00:00.200",
+            ["Lisoloo:Smpp:Connections:0:DrainTimeout"] = "00:00:01",
+            ["Lisoloo:Workers:RetryDelay"] = "00:00:00.200",
+            ["Lisoloo:Workers:Lease"] = "00:00:10",
+            ["Lisoloo:Webhooks:AllowPrivateTargets"] = "true",
+        };
+        foreach (var (k, v) in extra ?? [])
+        {
+            settings[k] = v;
+        }
+
+        return TestServer.StartAsync(settings);
+    }
+
+    private static async Task<string> HealthOfAsync(TestServer server)
+    {
+        var check = (await server.SendRawAsync(HttpMethod.Get, "health", null)).Data.GetProperty("checks").GetProperty("carrier:smpp:node");
+        return check.GetProperty("status").GetString() + ": " + check.GetProperty("description").GetString();
+    }
+
+    private static Task WaitBoundAsync(TestServer server) =>
+        Wait.UntilAsync(async () => (await HealthOfAsync(server)).StartsWith("healthy", StringComparison.Ordinal), Deadline, "the SMPP connection bound");
+
+    private static Task WaitStatusAsync(LisolooClient client, string messageId, SmsStatus status, bool all = false) =>
+        Wait.UntilAsync(async () =>
+        {
+            var recipients = (await client.GetStatusAsync(messageId)).Value.Recipients;
+            return all ? recipients.All(r => r.Status == status) : recipients.Any(r => r.Status == status);
+        }, Deadline, $"{messageId} {status}");
+}
