@@ -155,7 +155,7 @@ internal sealed class SmppConnection : IAsyncDisposable
     {
         while (true)
         {
-            Task<SmppSession> signal;
+            Task wait;
             lock (_gate)
             {
                 if (_tx is { IsOpen: true } tx)
@@ -163,10 +163,12 @@ internal sealed class SmppConnection : IAsyncDisposable
                     return tx;
                 }
 
-                signal = _transmitter.Task;
+                // A transmitter that is unbinding or closing: wait for it to end (the run loop then installs a fresh
+                // signal), rather than spinning on the signal it already completed.
+                wait = _tx is { } ending ? ending.Completion : _transmitter.Task;
             }
 
-            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -222,8 +224,17 @@ internal sealed class SmppConnection : IAsyncDisposable
                 }
 
                 State = SmppConnectionState.Bound;
-                var ended = await Task.WhenAny(tx.Completion, rx.Completion).ConfigureAwait(false);
-                _lastError = "link lost: " + await ended.ConfigureAwait(false);
+                var stopped = Task.Delay(Timeout.InfiniteTimeSpan, _time, stopping);
+                var ended = await Task.WhenAny(tx.Completion, rx.Completion, stopped).ConfigureAwait(false);
+                if (ended == stopped)
+                {
+                    // Stopping while (or just after) binding: StopAsync may not have seen these sessions, so unbind here.
+                    await Task.WhenAll(tx.UnbindAsync(_options.DrainTimeout, CancellationToken.None),
+                        ReferenceEquals(rx, tx) ? Task.CompletedTask : rx.UnbindAsync(_options.DrainTimeout, CancellationToken.None)).ConfigureAwait(false);
+                    break;
+                }
+
+                _lastError = "link lost: " + await ((Task<string>)ended).ConfigureAwait(false);
                 await Task.WhenAll(tx.CloseAsync("the other session of the pair ended"), rx.CloseAsync("the other session of the pair ended")).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
