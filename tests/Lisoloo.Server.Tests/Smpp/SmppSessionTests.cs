@@ -214,23 +214,29 @@ public sealed class SmppSessionTests
     }
 
     [Test]
-    public async Task An_unanswered_enquire_link_closes_the_session_after_the_response_timeout()
+    public async Task An_unanswered_enquire_link_closes_the_session_after_the_response_timeout_and_fails_pending_requests_as_link_down()
     {
         var (session, peer) = await OpenAsync(Settings(responseTimeout: TimeSpan.FromMilliseconds(500), enquireLinkInterval: TimeSpan.FromMilliseconds(300)));
 
         await peer.ReceiveAsync<EnquireLinkPdu>(TimeSpan.FromSeconds(3));
-        var sent = Stopwatch.GetTimestamp();
+        var enquired = Stopwatch.GetTimestamp();
+
+        // A submit issued 300 ms into the enquire_link's 500 ms: the close must come from the enquire_link's timeout,
+        // so the submit fails well before its own would (a scripted gap, not a wait for an outcome).
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var submitted = Stopwatch.GetTimestamp();
+        await CatchAsync<SmppLinkDownException>(session.SubmitAsync(Submit("243990000001"), CancellationToken.None));
+        var failed = Stopwatch.GetTimestamp();
         var reason = await session.Completion.WaitAsync(Deadline);
-        var closedAfter = Stopwatch.GetElapsedTime(sent);
 
         Assert.Multiple(() =>
         {
             Assert.That(reason, Does.Contain("no response"));
-            Assert.That(closedAfter, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(350)), "closed before the response timeout");
+            Assert.That(Stopwatch.GetElapsedTime(enquired, failed), Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(350)), "closed before the response timeout");
+            Assert.That(Stopwatch.GetElapsedTime(submitted, failed), Is.LessThan(TimeSpan.FromMilliseconds(450)), "the submit failed by its own timeout, not the enquire_link's");
             Assert.That(session.IsOpen, Is.False);
         });
         await peer.WaitForDisconnectAsync();
-        Assert.ThrowsAsync<SmppLinkDownException>(() => session.SubmitAsync(Submit("243990000001"), CancellationToken.None).WaitAsync(Deadline));
     }
 
     [Test]
