@@ -172,7 +172,7 @@ internal sealed class SmppConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits out a throttling pause, then takes the next slot of the TPS limit (evenly spaced, no burst beyond one window).</summary>
+    /// <summary>Waits out a throttling pause, then takes the next slot of the TPS limit (evenly spaced; after a quiet spell at most window + 1 go at once).</summary>
     private async Task PaceAsync(CancellationToken cancellationToken)
     {
         var pause = Interlocked.Read(ref _pausedUntilMs) - NowMs;
