@@ -21,7 +21,6 @@ public sealed class NodeSmsc : IAsyncDisposable
     /// <summary>The host the SMSC listens on.</summary>
     public const string Host = "127.0.0.1";
 
-    private const int MaxCapturedChars = 64 * 1024;
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
 
@@ -31,11 +30,11 @@ public sealed class NodeSmsc : IAsyncDisposable
     };
 
     private readonly Process _process;
-    private readonly StringBuilder _output;
+    private readonly CapturedOutput _output;
     private readonly HttpClient _control;
     private bool _disposed;
 
-    private NodeSmsc(Process process, StringBuilder output, int smppPort, int controlPort, NodeSmscOptions options)
+    private NodeSmsc(Process process, CapturedOutput output, int smppPort, int controlPort, NodeSmscOptions options)
     {
         _process = process;
         _output = output;
@@ -69,16 +68,7 @@ public sealed class NodeSmsc : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Gets what the SMSC wrote to stdout and stderr so far (the last 64 KiB), for diagnostics.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>Starts the SMSC and waits until it reports its ports.</summary>
     /// <param name="options">The credentials and ports; the defaults when <see langword="null"/>.</param>
@@ -126,7 +116,7 @@ public sealed class NodeSmsc : IAsyncDisposable
             info.ArgumentList.Add("--verbose");
         }
 
-        var output = new StringBuilder();
+        var output = new CapturedOutput();
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) =>
@@ -138,13 +128,13 @@ public sealed class NodeSmsc : IAsyncDisposable
                 return;
             }
 
-            Append(output, e.Data);
+            output.Append(e.Data);
             if (e.Data.StartsWith('{'))
             {
                 ready.TrySetResult(e.Data);
             }
         };
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => output.Append(e.Data);
         try
         {
             process.Start();
@@ -165,8 +155,8 @@ public sealed class NodeSmsc : IAsyncDisposable
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or OperationCanceledException)
         {
-            await KillAsync(process).ConfigureAwait(false);
-            var captured = Captured(output);
+            await PeerProcess.KillAsync(process).ConfigureAwait(false);
+            var captured = output.ToString();
             process.Dispose();
             if (ex is OperationCanceledException)
             {
@@ -188,7 +178,7 @@ public sealed class NodeSmsc : IAsyncDisposable
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            await KillAsync(process).ConfigureAwait(false);
+            await PeerProcess.KillAsync(process).ConfigureAwait(false);
             process.Dispose();
             throw new InvalidOperationException($"The test SMSC printed an unexpected first line: {line}", ex);
         }
@@ -352,7 +342,7 @@ public sealed class NodeSmsc : IAsyncDisposable
         _control.Dispose();
         try
         {
-            await KillAsync(_process).ConfigureAwait(false);
+            await PeerProcess.KillAsync(_process).ConfigureAwait(false);
         }
         finally
         {
@@ -372,28 +362,6 @@ public sealed class NodeSmsc : IAsyncDisposable
     /// <inheritdoc />
     public override string ToString()
         => $"test SMSC on {Host}:{SmppPort.ToString(CultureInfo.InvariantCulture)} (control {ControlPort.ToString(CultureInfo.InvariantCulture)}, pid {ProcessId.ToString(CultureInfo.InvariantCulture)})";
-
-    private static async Task KillAsync(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(exit.Token).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill (or never started).
-        }
-        catch (Win32Exception)
-        {
-            // Same race, reported by the OS.
-        }
-    }
 
     private async Task<HttpResponseMessage> PostAsync(string path, object? body, CancellationToken ct)
     {
@@ -451,31 +419,6 @@ public sealed class NodeSmsc : IAsyncDisposable
         {
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             throw new InvalidOperationException($"The test SMSC's control call {what} answered {(int)response.StatusCode}: {body}{Environment.NewLine}SMSC output:{Environment.NewLine}{Output}");
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-            if (output.Length > MaxCapturedChars)
-            {
-                output.Remove(0, output.Length - MaxCapturedChars);
-            }
-        }
-    }
-
-    private static string Captured(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
         }
     }
 

@@ -16,15 +16,14 @@ public sealed class WireMockProcess : IAsyncDisposable
     /// <summary>The environment variable that points at a WireMock standalone jar, instead of the one under <c>tests/peers</c>.</summary>
     public const string JarVariable = "LISOLOO_WIREMOCK_JAR";
 
-    private const int MaxCapturedChars = 64 * 1024;
 
     private readonly Process _process;
     private readonly HttpClient _admin;
     private readonly string _rootDirectory;
-    private readonly StringBuilder _output;
+    private readonly CapturedOutput _output;
     private bool _disposed;
 
-    private WireMockProcess(Process process, int port, string rootDirectory, StringBuilder output)
+    private WireMockProcess(Process process, int port, string rootDirectory, CapturedOutput output)
     {
         _process = process;
         _rootDirectory = rootDirectory;
@@ -44,16 +43,7 @@ public sealed class WireMockProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Gets what WireMock wrote to stdout and stderr so far (the last 64 KiB), for diagnostics.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>
     /// Starts WireMock with a copy of <paramref name="mappingsDirectory"/> (its <c>*.json</c> files) as its mappings, and waits until
@@ -196,21 +186,7 @@ public sealed class WireMockProcess : IAsyncDisposable
         _admin.Dispose();
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(exit.Token).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
-        catch (Win32Exception)
-        {
-            // Same race, reported by the OS.
+            await PeerProcess.KillAsync(_process).ConfigureAwait(false);
         }
         finally
         {
@@ -250,10 +226,10 @@ public sealed class WireMockProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        var output = new StringBuilder();
+        var output = new CapturedOutput();
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.OutputDataReceived += (_, e) => output.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => output.Append(e.Data);
         try
         {
             process.Start();
@@ -327,23 +303,6 @@ public sealed class WireMockProcess : IAsyncDisposable
         {
             var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             throw new InvalidOperationException($"WireMock admin call {what} answered {(int)response.StatusCode}: {body}{Environment.NewLine}WireMock output:{Environment.NewLine}{Output}");
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-            if (output.Length > MaxCapturedChars)
-            {
-                output.Remove(0, output.Length - MaxCapturedChars);
-            }
         }
     }
 
