@@ -77,6 +77,11 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_connections.Count == 0)
+        {
+            return Task.CompletedTask; // registered in every server, idle without connections
+        }
+
         _inboxLoop = Task.Run(InboxLoopAsync, CancellationToken.None);
         foreach (var connection in _connections)
         {
@@ -144,12 +149,9 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         }
 
         var o = connection.Options;
-        var text = new SmppTextOptions(
-            string.Equals(o.Gsm7, "packed", StringComparison.OrdinalIgnoreCase) ? Gsm7Packing.Packed : Gsm7Packing.Unpacked,
-            string.Equals(o.Concatenation, "16bit", StringComparison.OrdinalIgnoreCase) ? ConcatenationReference.SixteenBit : ConcatenationReference.EightBit);
 
         // The reference comes from the delivery, so a part submitted again carries the one its siblings have.
-        var encoded = SmsEncoder.Encode(d.Body, text, (ushort)d.DeliveryId);
+        var encoded = SmsEncoder.Encode(d.Body, connection.TextOptions, (ushort)d.DeliveryId);
         var total = encoded.Parts.Count;
         var parts = new List<(int Part, Task<SubmitSmRespPdu> Response)>(total);
         for (var p = 1; p <= total; p++)
@@ -259,7 +261,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
 
     public async ValueTask<uint> OnDeliverSmAsync(SmppSession session, DeliverSmPdu pdu, CancellationToken cancellationToken)
     {
-        var route = session.Name[..session.Name.IndexOf('/', StringComparison.Ordinal)];
+        var route = session.Route;
         var kind = pdu.EsmClass & EsmReceiptMask;
         InboxItem item;
         if (kind is 0x04 or 0x20)
@@ -275,8 +277,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         else if (kind == 0)
         {
             var payload = pdu.TryGetTlv(TlvTag.MessagePayload, out var messagePayload) ? messagePayload.Value : pdu.ShortMessage;
-            var connection = _connections.Find(c => c.Name == route);
-            var packing = string.Equals(connection?.Options.Gsm7, "packed", StringComparison.OrdinalIgnoreCase) ? Gsm7Packing.Packed : Gsm7Packing.Unpacked;
+            var packing = _connections.Find(c => c.Name == route)?.TextOptions.Packing ?? Gsm7Packing.Unpacked;
             var decoded = InboundDecoder.Decode(pdu.DataCoding, (pdu.EsmClass & EsmUdhi) != 0, payload, packing);
             var (reference, total, sequence) = decoded.Concatenation is { } c ? ((int?)c.Reference, (int)c.Total, (int)c.Sequence) : SarOf(pdu);
             var part = new InboundPart(route, pdu.SourceAddr, pdu.DestinationAddr, decoded.Text, reference, total, sequence);
@@ -374,7 +375,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                SmppLog.DeliverFailed(_logger, "inbox", ex);
+                SmppLog.InboxFailed(_logger, batch.Count, ex);
                 foreach (var item in batch)
                 {
                     item.Stored.TrySetResult(false);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Lisoloo.Server.Carriers.Smpp.Pdus;
+using Lisoloo.Server.Carriers.Smpp.Text;
 using Lisoloo.Server.Configuration;
 
 namespace Lisoloo.Server.Carriers.Smpp;
@@ -41,11 +42,17 @@ internal sealed class SmppConnection : IAsyncDisposable
         _handler = handler;
         _time = time;
         _logger = logger;
+        TextOptions = new SmppTextOptions(
+            string.Equals(options.Gsm7, "packed", StringComparison.OrdinalIgnoreCase) ? Gsm7Packing.Packed : Gsm7Packing.Unpacked,
+            string.Equals(options.Concatenation, "16bit", StringComparison.OrdinalIgnoreCase) ? ConcatenationReference.SixteenBit : ConcatenationReference.EightBit);
     }
 
     public string Name => _options.Name;
 
     public SmppConnectionOptions Options => _options;
+
+    /// <summary>How this connection encodes text (<see cref="SmppConnectionOptions.Gsm7"/> and <see cref="SmppConnectionOptions.Concatenation"/>, read once).</summary>
+    public SmppTextOptions TextOptions { get; }
 
     public SmppConnectionState State { get; private set; } = SmppConnectionState.Connecting;
 
@@ -317,7 +324,7 @@ internal sealed class SmppConnection : IAsyncDisposable
         {
             await client.ConnectAsync(_options.Host, _options.Port, timeout.Token).ConfigureAwait(false);
             var settings = new SmppSessionSettings(Math.Max(1, _options.Window), _options.ResponseTimeout, _options.EnquireLinkInterval);
-            session = new SmppSession($"{Name}/{kind}", new NetworkStream(client, ownsSocket: true), settings, _handler, _time, _logger);
+            session = new SmppSession($"{Name}/{kind}", new NetworkStream(client, ownsSocket: true), settings, _handler, _time, _logger) { Route = Name };
             session.Start();
             await session.BindAsync(new BindPdu(bind)
             {

@@ -39,6 +39,9 @@ internal static partial class SmppLog
     [LoggerMessage(3011, LogLevel.Warning, "SMPP {Connection}: inbound message to {Destination} matches no inbound route; acknowledged and dropped")]
     public static partial void UnroutedInbound(ILogger logger, string connection, string destination);
 
+    [LoggerMessage(3013, LogLevel.Warning, "SMPP: {Count} receipts and inbound messages could not be stored; their deliver_sm were answered with a temporary error")]
+    public static partial void InboxFailed(ILogger logger, int count, Exception exception);
+
     [LoggerMessage(3012, LogLevel.Information, "SMPP {Connection}: unbinding")]
     public static partial void Unbinding(ILogger logger, string connection);
 }

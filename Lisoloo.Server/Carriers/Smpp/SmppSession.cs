@@ -69,6 +69,9 @@ internal sealed class SmppSession : IAsyncDisposable
     /// <summary>The connection's name and bind, for logs (<c>smsc/transceiver</c>).</summary>
     public string Name { get; }
 
+    /// <summary>The configured connection (SMSC) this session belongs to: what receipts and inbound parts are keyed by.</summary>
+    public string Route { get; init; } = string.Empty;
+
     /// <summary>Completes with the reason once the session has ended.</summary>
     public Task<string> Completion => _completion.Task;
 

@@ -21,7 +21,7 @@ internal static class SmppStatusMap
         var name = CommandStatus.Name(status);
         return status switch
         {
-            CommandStatus.SystemError or CommandStatus.ReceiverTemporaryAppError or CommandStatus.Throttled or CommandStatus.MessageQueueFull
+            CommandStatus.SystemError or CommandStatus.ReceiverTemporaryAppError
                 => new(true, LisolooErrorCodes.CarrierUnavailable, $"The carrier could not take the message right now ({name}); it is tried again."),
             CommandStatus.InvalidDestinationAddress or CommandStatus.InvalidDestinationAddressTon or CommandStatus.InvalidDestinationAddressNpi
                 => new(false, LisolooErrorCodes.DestinationNotCovered, $"The carrier refused the destination address ({name})."),

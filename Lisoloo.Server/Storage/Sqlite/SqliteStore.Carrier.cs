@@ -1,5 +1,6 @@
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
+using Lisoloo.Server.Carriers.Smpp.Text;
 using Lisoloo.Server.Webhooks;
 
 namespace Lisoloo.Server.Storage.Sqlite;
@@ -10,8 +11,6 @@ namespace Lisoloo.Server.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteStore
 {
-    private static readonly string[] FinalStates = ["delivered", "undelivered", "expired", "rejected", "failed"];
-
     /// <summary>
     /// Applies part receipts from <paramref name="route"/> in one transaction: each updates its part, and a delivery
     /// moves when its parts say so (every part final → <c>delivered</c> when all were, else the first failed part's
@@ -22,17 +21,22 @@ internal sealed partial class SqliteStore
     {
         var now = Now;
         var events = new EventWriter(ctx, now);
-        var find = ctx.Raw("SELECT delivery_id FROM delivery_parts WHERE route=?1 AND smsc_id=?2");
+        var find = ctx.Command("SELECT delivery_id, state FROM delivery_parts WHERE route=@r AND smsc_id=@id");
+        find.Parameters.AddWithValue("@r", route);
+        var findId = find.Parameters.Add("@id", Microsoft.Data.Sqlite.SqliteType.Text);
         var hold = ctx.Raw("INSERT OR REPLACE INTO early_receipts(route, smsc_id, receipt_group, state, detail, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         int matched = 0, held = 0, transitions = 0;
         foreach (var receipt in receipts)
         {
             string? smscId = null;
+            (long DeliveryId, string State) part = (0, string.Empty);
             foreach (var candidate in receipt.Candidates)
             {
-                if (find.Bind(1, route).Bind(2, candidate).TryExecuteInt64(out _))
+                findId.Value = candidate;
+                using var r = find.ExecuteReader();
+                if (r.Read())
                 {
-                    smscId = candidate;
+                    (smscId, part) = (candidate, (r.GetInt64(0), r.GetString(1)));
                     break;
                 }
             }
@@ -49,7 +53,7 @@ internal sealed partial class SqliteStore
             }
 
             matched++;
-            transitions += ApplyPart(ctx, events, route, smscId, receipt.State, receipt.Detail, now);
+            transitions += ApplyPart(ctx, events, route, smscId, part.DeliveryId, part.State, receipt.State, receipt.Detail, now);
         }
 
         return new ReceiptApplyCounts(matched, held, transitions);
@@ -90,7 +94,7 @@ internal sealed partial class SqliteStore
             }
 
             ctx.Raw("DELETE FROM early_receipts WHERE receipt_group=?1").Bind(1, group).Execute();
-            transitions += ApplyPart(ctx, events, route, p.CarrierId, state!, detail, now);
+            transitions += ApplyPart(ctx, events, route, p.CarrierId, deliveryId, "sent", state!, detail, now);
         }
 
         return transitions;
@@ -117,25 +121,10 @@ internal sealed partial class SqliteStore
         return acked;
     }
 
-    /// <summary>Updates one part and moves its delivery when the parts say so. Returns 1 when the delivery changed state.</summary>
-    private static int ApplyPart(WriteContext ctx, EventWriter events, string route, string smscId, string state, string? detail, long now)
+    /// <summary>Updates one part (found by the caller, in <paramref name="partState"/>) and moves its delivery when the parts say so. Returns 1 when the delivery changed state.</summary>
+    private static int ApplyPart(WriteContext ctx, EventWriter events, string route, string smscId, long deliveryId, string partState, string state, string? detail, long now)
     {
-        var cmd = ctx.Command("SELECT delivery_id, state FROM delivery_parts WHERE route=@r AND smsc_id=@id");
-        cmd.Parameters.AddWithValue("@r", route);
-        cmd.Parameters.AddWithValue("@id", smscId);
-        long deliveryId;
-        string partState;
-        using (var r = cmd.ExecuteReader())
-        {
-            if (!r.Read())
-            {
-                return 0;
-            }
-
-            (deliveryId, partState) = (r.GetInt64(0), r.GetString(1));
-        }
-
-        if (partState == state || Array.IndexOf(FinalStates, partState) >= 0)
+        if (partState == state || ReceiptStates.IsFinal(partState))
         {
             return 0; // a duplicate, or a receipt after the final one
         }
@@ -184,7 +173,7 @@ internal sealed partial class SqliteStore
                 {
                     delivered++;
                 }
-                else if (Array.IndexOf(FinalStates, s) >= 0)
+                else if (ReceiptStates.IsFinal(s))
                 {
                     if (failure is null)
                     {
@@ -217,7 +206,7 @@ internal sealed partial class SqliteStore
             return 0;
         }
 
-        var final = Array.IndexOf(FinalStates, target) >= 0;
+        var final = ReceiptStates.IsFinal(target);
         var (code, message) = target == "delivered" || !final ? ((int?)null, (string?)null) : PartFailure(target, failureDetail);
         var update = ctx.Raw("""
             UPDATE deliveries SET state=?1, error_code=?2, error_message=?3, updated_at=?4,
@@ -232,12 +221,10 @@ internal sealed partial class SqliteStore
         return 1;
     }
 
-    /// <summary>The error code and text of a delivery whose parts ended in failure <paramref name="state"/>.</summary>
+    /// <summary>The error code and text of a delivery whose parts ended in failure <paramref name="state"/>, with the receipt's own words.</summary>
     private static (int? Code, string? Message) PartFailure(string state, string? detail)
     {
-        var (code, message) = state == "failed"
-            ? (LisolooErrorCodes.DestinationNotCovered, "The carrier deleted the message before it reached the handset.")
-            : ReceiptError(state);
+        var (code, message) = ReceiptError(state);
         return (code, detail is null ? message : $"{message} ({detail})");
     }
 

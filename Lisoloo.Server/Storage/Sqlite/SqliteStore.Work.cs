@@ -560,6 +560,7 @@ internal sealed partial class SqliteStore
         "undelivered" => (LisolooErrorCodes.DestinationNotCovered, "The carrier could not deliver the message to the handset."),
         "expired" => (LisolooErrorCodes.DestinationNotCovered, "The message expired before the handset could be reached."),
         "rejected" => (LisolooErrorCodes.DestinationNotCovered, "The carrier rejected the message."),
+        "failed" => (LisolooErrorCodes.DestinationNotCovered, "The carrier deleted the message before it reached the handset."),
         _ => (null, null),
     };
 
