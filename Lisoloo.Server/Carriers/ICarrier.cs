@@ -24,8 +24,30 @@ internal interface ICarrier
     /// <summary>A human line on the route's state (for <c>/health</c>).</summary>
     string Describe();
 
-    /// <summary>Submits a batch; one result per delivery, in any order.</summary>
-    Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken);
+    /// <summary>
+    /// Submits a batch: one task per delivery, in the batch's order, each completing as soon as that delivery's outcome
+    /// is known. The dispatcher stores outcomes as they complete, so a crash repeats only what was in flight, not the
+    /// whole batch. A task that faults leaves its delivery leased; it is claimed again when the lease ends.
+    /// </summary>
+    IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken);
+}
+
+/// <summary>Helpers for carriers that learn a whole batch's outcomes at once.</summary>
+internal static class CarrierBatch
+{
+    /// <summary>One task per delivery from a task answering the whole batch in its order (see <see cref="ICarrier.Submit"/>).</summary>
+    public static IReadOnlyList<Task<SubmitResult>> Each(Task<IReadOnlyList<SubmitResult>> whole, int count)
+    {
+        var tasks = new Task<SubmitResult>[count];
+        for (var i = 0; i < count; i++)
+        {
+            var index = i;
+            tasks[i] = whole.ContinueWith(t => t.GetAwaiter().GetResult()[index], CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return tasks;
+    }
 }
 
 /// <summary>

@@ -4,6 +4,7 @@ using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Storage.Sqlite;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
 namespace Lisoloo.Server.Workers;
@@ -175,39 +176,88 @@ internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, 
             {
                 var batch = group.ToList();
                 var carrier = carriers.For(group.Key);
-                IReadOnlyList<SubmitResult> results;
-                string carrierName;
                 if (carrier is null || !carrier.IsReady)
                 {
-                    carrierName = carrier?.Name ?? "none";
-                    results = batch.Select(d => new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
+                    var results = batch.Select(d => new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
                         "No carrier route is available; the message waits and is retried.", null, 0, Retryable: true)).ToList();
+                    await ApplyAsync(batch, results, carrier?.Name ?? "none").ConfigureAwait(false);
                 }
                 else
                 {
-                    carrierName = carrier.Name;
-                    results = await carrier.SubmitAsync(batch, stoppingToken).ConfigureAwait(false);
+                    await ApplyAsTheyCompleteAsync(batch, carrier.Submit(batch, stoppingToken), carrier.Name).ConfigureAwait(false);
                 }
-
-                // Stored even when stopping: what the carrier acknowledged must not be submitted again after a restart.
-                await store.ApplySubmitResultsAsync(batch, results, carrierName, options.Value.Workers.RetryDelay, CancellationToken.None).ConfigureAwait(false);
-                var sent = results.Count(r => r.Accepted);
-                metrics.Submitted(carrierName, true, sent);
-                metrics.Submitted(carrierName, false, results.Count - sent);
             }
-
-            signals.EventsWaiting();
-            signals.ReceiptsWaiting();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The rows keep their lease and are claimed again when it ends.
-            logger.LogError(ex, "Submitting a batch of {Count} deliveries failed; they are retried when their lease ends", claimed.Count);
+            // The rows not stored yet keep their lease and are claimed again when it ends.
+            logger.LogError(ex, "Submitting a batch of {Count} deliveries failed; what was not stored is retried when its lease ends", claimed.Count);
         }
         finally
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>
+    /// Stores outcomes in groups as they complete (each group one write, merged with others by the store's group
+    /// commit), so what a crash can make the carrier see twice is what was in flight, not the rest of the batch.
+    /// </summary>
+    private async Task ApplyAsTheyCompleteAsync(List<ClaimedDelivery> batch, IReadOnlyList<Task<SubmitResult>> outcomes, string carrierName)
+    {
+        var done = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var index = i;
+            _ = outcomes[i].ContinueWith(_ => done.Writer.TryWrite(index), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        var left = outcomes.Count;
+        var failed = 0;
+        var deliveries = new List<ClaimedDelivery>();
+        var results = new List<SubmitResult>();
+        while (left > 0)
+        {
+            // Never cancelled: what the carrier acknowledged must be stored, even while stopping.
+            await done.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
+            deliveries.Clear();
+            results.Clear();
+            while (done.Reader.TryRead(out var index))
+            {
+                left--;
+                var outcome = outcomes[index];
+                if (outcome.IsCompletedSuccessfully)
+                {
+                    deliveries.Add(batch[index]);
+                    results.Add(outcome.Result);
+                }
+                else
+                {
+                    failed++;
+                    if (failed == 1)
+                    {
+                        logger.LogError(outcome.Exception?.GetBaseException(), "Submitting delivery {DeliveryId} failed; it is retried when its lease ends", batch[index].DeliveryId);
+                    }
+                }
+            }
+
+            if (results.Count > 0)
+            {
+                await ApplyAsync(deliveries, results, carrierName).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ApplyAsync(List<ClaimedDelivery> deliveries, List<SubmitResult> results, string carrierName)
+    {
+        // Stored even when stopping: what the carrier acknowledged must not be submitted again after a restart.
+        await store.ApplySubmitResultsAsync(deliveries, results, carrierName, options.Value.Workers.RetryDelay, CancellationToken.None).ConfigureAwait(false);
+        var sent = results.Count(r => r.Accepted);
+        metrics.Submitted(carrierName, true, sent);
+        metrics.Submitted(carrierName, false, results.Count - sent);
+        signals.EventsWaiting();
+        signals.ReceiptsWaiting();
     }
 
     protected override Task IdleAsync(CancellationToken stoppingToken) =>

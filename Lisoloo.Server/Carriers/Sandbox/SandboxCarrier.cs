@@ -26,8 +26,8 @@ internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvid
 
     public string Describe() => "Deterministic sandbox carrier for test keys.";
 
-    public Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken) =>
-        Task.FromResult(SubmitInline(batch));
+    public IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken) =>
+        [.. SubmitInline(batch).Select(Task.FromResult)];
 
     public IReadOnlyList<SubmitResult> SubmitInline(IReadOnlyList<ClaimedDelivery> batch)
     {

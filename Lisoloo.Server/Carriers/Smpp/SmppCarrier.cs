@@ -107,13 +107,13 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
     }
 
     /// <summary>
-    /// Submits every delivery of the batch at once (the windows bound what is outstanding). Gives up on what is not
-    /// acknowledged within half the dispatcher's lease: those come back retryable, with the parts already acknowledged,
-    /// so only the rest is submitted again.
+    /// Submits every delivery of the batch at once (the windows bound what is outstanding); each delivery's task
+    /// completes when all its parts are answered. Gives up on what is not acknowledged within half the dispatcher's
+    /// lease: those come back retryable, with the parts already acknowledged, so only the rest is submitted again.
     /// </summary>
-    public async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+    public IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.Workers.Lease / 2);
         var tasks = new Task<SubmitResult>[batch.Count];
         for (var i = 0; i < batch.Count; i++)
@@ -121,7 +121,8 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
             tasks[i] = SubmitOneAsync(batch[i], deadline.Token);
         }
 
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
+        _ = Task.WhenAll(tasks).ContinueWith(_ => deadline.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return tasks;
     }
 
     /// <summary>The connection whose longest prefix matches <paramref name="recipient"/>, or null.</summary>

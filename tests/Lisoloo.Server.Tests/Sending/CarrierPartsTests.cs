@@ -139,7 +139,10 @@ public sealed class CarrierPartsTests
         public Task WaitSubmittedAsync(int count) =>
             Wait.UntilAsync(() => Task.FromResult(SubmittedPartsQueue.Count >= count), TimeSpan.FromSeconds(10), $"{count} parts submitted");
 
-        public async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+        public IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken) =>
+            CarrierBatch.Each(SubmitBatchAsync(batch, cancellationToken), batch.Count);
+
+        private async Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
         {
             var results = new List<SubmitResult>();
             foreach (var d in batch)

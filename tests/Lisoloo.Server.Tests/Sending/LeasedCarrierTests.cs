@@ -68,7 +68,10 @@ public sealed class LeasedCarrierTests
 
         public string Describe() => "test carrier";
 
-        public async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+        public IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken) =>
+            CarrierBatch.Each(SubmitBatchAsync(batch, cancellationToken), batch.Count);
+
+        private async Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
         {
             await Task.Yield(); // outside the claim's transaction, as a network carrier is
             var at = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() + 50;
