@@ -59,9 +59,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs an operator command (<c>keys …</c>, <c>balance …</c>) to completion within <paramref name="timeout"/>.</summary>
-    public static async Task<ProcessResult> RunAsync(string dataDirectory, TimeSpan timeout, params string[] args)
+    public static Task<ProcessResult> RunAsync(string dataDirectory, TimeSpan timeout, params string[] args) =>
+        RunAsync(dataDirectory, null, timeout, args);
+
+    /// <summary>Runs an operator command with <paramref name="environment"/> added to its environment.</summary>
+    public static async Task<ProcessResult> RunAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
     {
-        using var process = new Process { StartInfo = StartInfo(dataDirectory, null, args) };
+        using var process = new Process { StartInfo = StartInfo(dataDirectory, environment, args) };
         process.Start();
         try
         {
