@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/Lisoloo.Benchmarks -- --filter '*'
+// dotnet run -c Release --project tests/Lisoloo.Benchmarks -- e2e --target lisoloo … (the end-to-end load driver, E2e/E2eDriver.cs)
+if (args.Length > 0 && args[0] == "e2e")
+{
+    return await Lisoloo.Benchmarks.E2e.E2eDriver.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
