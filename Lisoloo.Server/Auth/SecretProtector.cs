@@ -68,6 +68,10 @@ internal sealed class SecretProtector
         return output;
     }
 
+    /// <summary>
+    /// Decrypts a value <see cref="Protect"/> made. Recent results are kept in memory (the webhook worker signs every
+    /// event with its key's secret), keyed by the value's random nonce and checked against the whole value.
+    /// </summary>
     public string Unprotect(byte[] protectedBytes)
     {
         if (protectedBytes.Length < 28)
@@ -75,6 +79,28 @@ internal sealed class SecretProtector
             throw new CryptographicException("The protected value is too short.");
         }
 
+        var nonce = (BitConverter.ToUInt64(protectedBytes, 0), BitConverter.ToUInt32(protectedBytes, 8));
+        if (_recent.TryGetValue(nonce, out var known) && known.Protected.AsSpan().SequenceEqual(protectedBytes))
+        {
+            return known.Plain;
+        }
+
+        var plaintext = Decrypt(protectedBytes);
+        if (_recent.Count >= RecentCapacity)
+        {
+            _recent.Clear();
+        }
+
+        _recent[nonce] = ((byte[])protectedBytes.Clone(), plaintext);
+        return plaintext;
+    }
+
+    private const int RecentCapacity = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, uint), (byte[] Protected, string Plain)> _recent = new();
+
+    private string Decrypt(byte[] protectedBytes)
+    {
         var plain = new byte[protectedBytes.Length - 28];
         using var aes = new AesGcm(_key, 16);
         aes.Decrypt(protectedBytes.AsSpan(0, 12), protectedBytes.AsSpan(28), protectedBytes.AsSpan(12, 16), plain);

@@ -62,9 +62,12 @@ internal static class ServerComposition
         services.AddHostedService<ReceiptWorker>();
         services.AddHostedService<WebhookWorker>();
         services.AddHostedService<HousekeepingWorker>();
+        // No per-request logging handlers: the worker logs outcomes itself, and the scopes cost on every event.
         services.AddHttpClient(WebhookWorker.SandboxClient)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddHttpClient(WebhookWorker.LiveClient)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
