@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Lisoloo.Server.Api;
@@ -131,7 +130,7 @@ internal static class HttpPlumbing
     /// The caller's key from the <c>app-key</c> header (or <c>Authorization: Bearer</c>), looked up by hash on every request so
     /// revocation is immediate; with <paramref name="cached"/> through the key cache, for a request whose write checks the key again.
     /// </summary>
-    public static ApiKeyInfo Authenticate(HttpContext context, SqliteStore store, bool cached = false)
+    public static ValueTask<ApiKeyInfo> AuthenticateAsync(HttpContext context, IKeyStore store, bool cached = false)
     {
         string? key = context.Request.Headers["app-key"];
         if (string.IsNullOrEmpty(key))
@@ -154,14 +153,31 @@ internal static class HttpPlumbing
         }
 
         var hash = KeyMaterial.Hash(key);
-        return (cached ? store.FindKeyCached(hash) : store.FindKey(hash))
-            ?? throw new ApiErrorException(Errors.InvalidKey());
+        var found = cached ? store.FindKeyCachedAsync(hash, context.RequestAborted) : store.FindKeyAsync(hash, context.RequestAborted);
+        return found.IsCompletedSuccessfully ? new(found.Result ?? throw new ApiErrorException(Errors.InvalidKey())) : AwaitKeyAsync(found);
     }
 
+    private static async ValueTask<ApiKeyInfo> AwaitKeyAsync(ValueTask<ApiKeyInfo?> found)
+        => await found.ConfigureAwait(false) ?? throw new ApiErrorException(Errors.InvalidKey());
+
     /// <summary>Counts the request against the key's limit, sets <c>X-RateLimit-*</c>, and throws 429 (1301) with <c>Retry-After</c> when over.</summary>
-    public static void RateLimit(HttpContext context, RateLimiter limiter, ApiKeyInfo key, RateLimitedEndpoint endpoint, int limit)
+    public static ValueTask RateLimitAsync(HttpContext context, IRateLimiter limiter, ApiKeyInfo key, RateLimitedEndpoint endpoint, int limit)
     {
-        var decision = limiter.Acquire(key.KeyId, endpoint, limit);
+        var acquiring = limiter.AcquireAsync(key.KeyId, endpoint, limit, context.RequestAborted);
+        if (acquiring.IsCompletedSuccessfully)
+        {
+            Apply(context, acquiring.Result);
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitDecisionAsync(context, acquiring);
+    }
+
+    private static async ValueTask AwaitDecisionAsync(HttpContext context, ValueTask<RateLimitDecision> acquiring)
+        => Apply(context, await acquiring.ConfigureAwait(false));
+
+    private static void Apply(HttpContext context, RateLimitDecision decision)
+    {
         if (decision.Limit <= 0)
         {
             return;

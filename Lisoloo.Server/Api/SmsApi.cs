@@ -8,7 +8,6 @@ using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 using Lisoloo.Server.Workers;
 using Microsoft.Extensions.Options;
 
@@ -16,8 +15,11 @@ namespace Lisoloo.Server.Api;
 
 /// <summary>The v1 endpoints of CONTRACT.md under <c>/api/v1/lisoloo/sms-api</c>.</summary>
 internal sealed class SmsApi(
-    SqliteStore store,
-    RateLimiter limiter,
+    IKeyStore keys,
+    IAccountStore accounts,
+    ISendStore sends,
+    IStoreHealth storeHealth,
+    IRateLimiter limiter,
     CarrierRouter carriers,
     WorkSignals signals,
     ServerMetrics metrics,
@@ -75,8 +77,8 @@ internal sealed class SmsApi(
 
     private async Task SendAsync(HttpContext context)
     {
-        var key = HttpPlumbing.Authenticate(context, store, cached: true); // the accept re-checks revocation in its transaction
-        HttpPlumbing.RateLimit(context, limiter, key, RateLimitedEndpoint.Send, key.SendPerMinute ?? Options.RateLimits.SendPerMinute);
+        var key = await HttpPlumbing.AuthenticateAsync(context, keys, cached: true).ConfigureAwait(false); // the accept re-checks revocation in its transaction
+        await HttpPlumbing.RateLimitAsync(context, limiter, key, RateLimitedEndpoint.Send, key.SendPerMinute ?? Options.RateLimits.SendPerMinute).ConfigureAwait(false);
         var body = await HttpPlumbing.ReadJsonBodyAsync(context).ConfigureAwait(false);
         var idempotency = HttpPlumbing.Idempotency(context, body);
         ParsedSend parsed;
@@ -117,7 +119,7 @@ internal sealed class SmsApi(
         var response = Envelope.Success(201, result, ServerJsonContext.Default.SendResult, context.RequestId());
         var send = new NewSend(messageId, parsed.SendingType, parsed.Message, parsed.SenderId, parsed.Segments.Encoding.Value, parsed.Segments.Segments,
             parsed.Recipients, parsed.OccurrencesAt, cost, parsed.CallbackUrl, parsed.TimeZone, parsed.ScheduleJson, parsed.CancelWithinSeconds);
-        var outcome = await store.AcceptSendAsync(key, send, idempotency, response, context.RequestAborted).ConfigureAwait(false);
+        var outcome = await sends.AcceptSendAsync(key, send, idempotency, response, context.RequestAborted).ConfigureAwait(false);
         if (outcome.Replayed)
         {
             context.Response.Headers["Idempotent-Replayed"] = "true";
@@ -140,19 +142,20 @@ internal sealed class SmsApi(
 
     // ------------------------------------------------------------------ GET /status/{id}
 
-    private Task StatusAsync(HttpContext context, string messageId)
+    private async Task StatusAsync(HttpContext context, string messageId)
     {
-        var key = HttpPlumbing.Authenticate(context, store);
-        HttpPlumbing.RateLimit(context, limiter, key, RateLimitedEndpoint.Status, key.StatusPerMinute ?? Options.RateLimits.StatusPerMinute);
+        var key = await HttpPlumbing.AuthenticateAsync(context, keys).ConfigureAwait(false);
+        await HttpPlumbing.RateLimitAsync(context, limiter, key, RateLimitedEndpoint.Status, key.StatusPerMinute ?? Options.RateLimits.StatusPerMinute).ConfigureAwait(false);
         ValidateMessageId(messageId);
-        var view = store.GetSend(messageId, key.AccountId) ?? throw NotFound(messageId, key);
+        var view = await sends.GetSendAsync(messageId, key.AccountId, context.RequestAborted).ConfigureAwait(false)
+            ?? throw await NotFoundAsync(messageId, key, context.RequestAborted).ConfigureAwait(false);
         var status = StatusView.Build(view);
-        return HttpPlumbing.WriteJsonAsync(context, 200, Envelope.Success(200, status, ServerJsonContext.Default.MessageStatus, context.RequestId()));
+        await HttpPlumbing.WriteJsonAsync(context, 200, Envelope.Success(200, status, ServerJsonContext.Default.MessageStatus, context.RequestId())).ConfigureAwait(false);
     }
 
     /// <summary>404, or 403/1004 when the message is the same merchant's in the other environment (never another merchant's).</summary>
-    private ApiErrorException NotFound(string messageId, ApiKeyInfo key) =>
-        store.OtherEnvironmentOf(messageId, key.AccountId) is { } environment
+    private async Task<ApiErrorException> NotFoundAsync(string messageId, ApiKeyInfo key, CancellationToken cancellationToken) =>
+        await sends.OtherEnvironmentOfAsync(messageId, key.AccountId, cancellationToken).ConfigureAwait(false) is { } environment
             ? new ApiErrorException(new ApiError(403, LisolooErrorCodes.WrongEnvironment,
                 $"This message belongs to your {environment} environment; use a {environment} key to reach it."))
             : new ApiErrorException(ApiError.NotFound());
@@ -167,11 +170,12 @@ internal sealed class SmsApi(
 
     // ------------------------------------------------------------------ GET /balance
 
-    private Task BalanceAsync(HttpContext context)
+    private async Task BalanceAsync(HttpContext context)
     {
-        var key = HttpPlumbing.Authenticate(context, store);
-        HttpPlumbing.RateLimit(context, limiter, key, RateLimitedEndpoint.Balance, key.BalancePerMinute ?? Options.RateLimits.BalancePerMinute);
-        var balance = store.GetBalance(key.AccountId) ?? throw new InvalidOperationException("A key without an account.");
+        var key = await HttpPlumbing.AuthenticateAsync(context, keys).ConfigureAwait(false);
+        await HttpPlumbing.RateLimitAsync(context, limiter, key, RateLimitedEndpoint.Balance, key.BalancePerMinute ?? Options.RateLimits.BalancePerMinute).ConfigureAwait(false);
+        var balance = await accounts.GetBalanceAsync(key.AccountId, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("A key without an account.");
         var result = new BalanceResult
         {
             Balance = Money.ToDecimal(balance.BalanceMicros),
@@ -180,17 +184,18 @@ internal sealed class SmsApi(
             Currency = balance.Currency,
             Environment = balance.Environment,
         };
-        return HttpPlumbing.WriteJsonAsync(context, 200, Envelope.Success(200, result, ServerJsonContext.Default.BalanceResult, context.RequestId()));
+        await HttpPlumbing.WriteJsonAsync(context, 200, Envelope.Success(200, result, ServerJsonContext.Default.BalanceResult, context.RequestId())).ConfigureAwait(false);
     }
 
     // ------------------------------------------------------------------ POST /calculate
 
     private async Task CalculateAsync(HttpContext context)
     {
-        var key = HttpPlumbing.Authenticate(context, store);
-        HttpPlumbing.RateLimit(context, limiter, key, RateLimitedEndpoint.Calculate, key.CalculatePerMinute ?? Options.RateLimits.CalculatePerMinute);
+        var key = await HttpPlumbing.AuthenticateAsync(context, keys).ConfigureAwait(false);
+        await HttpPlumbing.RateLimitAsync(context, limiter, key, RateLimitedEndpoint.Calculate, key.CalculatePerMinute ?? Options.RateLimits.CalculatePerMinute).ConfigureAwait(false);
         var body = await HttpPlumbing.ReadJsonBodyAsync(context).ConfigureAwait(false);
-        var balance = store.GetBalance(key.AccountId) ?? throw new InvalidOperationException("A key without an account.");
+        var balance = await accounts.GetBalanceAsync(key.AccountId, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("A key without an account.");
         CalculateResult result;
         using (var doc = SendParser.ParseDocument(body))
         {
@@ -269,11 +274,15 @@ internal sealed class SmsApi(
 
     // ------------------------------------------------------------------ GET /health
 
-    private Task HealthAsync(HttpContext context)
+    private async Task HealthAsync(HttpContext context)
     {
         var checks = new Dictionary<string, HealthCheck>(StringComparer.Ordinal);
-        var storeOk = store.Database.Ping();
-        checks["store"] = new HealthCheck { Status = storeOk ? "healthy" : "unhealthy", Description = storeOk ? "sqlite: reachable" : "sqlite: unreachable" };
+        var storeOk = await storeHealth.PingAsync(context.RequestAborted).ConfigureAwait(false);
+        checks["store"] = new HealthCheck
+        {
+            Status = storeOk ? "healthy" : "unhealthy",
+            Description = storeHealth.Provider + (storeOk ? ": reachable" : ": unreachable"),
+        };
         var degraded = false;
         foreach (var carrier in carriers.All)
         {
@@ -301,15 +310,15 @@ internal sealed class SmsApi(
         var status = !storeOk ? "unhealthy" : degraded ? "degraded" : "healthy";
         var result = new HealthResult { Status = status, Version = ServerInfo.Version, Time = time.GetUtcNow(), Checks = checks };
         var code = storeOk ? 200 : 503;
-        return HttpPlumbing.WriteJsonAsync(context, code, Envelope.Success(code, result, ServerJsonContext.Default.HealthResult, context.RequestId()));
+        await HttpPlumbing.WriteJsonAsync(context, code, Envelope.Success(code, result, ServerJsonContext.Default.HealthResult, context.RequestId())).ConfigureAwait(false);
     }
 
     // ------------------------------------------------------------------ cancel, pause, resume
 
     private async Task ActionAsync(HttpContext context, string messageId, string action)
     {
-        var key = HttpPlumbing.Authenticate(context, store);
-        HttpPlumbing.RateLimit(context, limiter, key, RateLimitedEndpoint.Actions, Options.RateLimits.ActionsPerMinute);
+        var key = await HttpPlumbing.AuthenticateAsync(context, keys).ConfigureAwait(false);
+        await HttpPlumbing.RateLimitAsync(context, limiter, key, RateLimitedEndpoint.Actions, Options.RateLimits.ActionsPerMinute).ConfigureAwait(false);
         ValidateMessageId(messageId);
         var idempotency = HttpPlumbing.Idempotency(context, Encoding.UTF8.GetBytes(action + " " + messageId));
         var requestId = context.RequestId();
@@ -328,14 +337,14 @@ internal sealed class SmsApi(
         {
             outcome = action switch
             {
-                "cancel" => await store.CancelAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
-                "pause" => await store.PauseAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
-                _ => await store.ResumeAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
+                "cancel" => await sends.CancelAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
+                "pause" => await sends.PauseAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
+                _ => await sends.ResumeAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
             };
         }
         catch (ApiErrorException ex) when (ex.Error.ErrorCode == LisolooErrorCodes.MessageNotFound)
         {
-            throw NotFound(messageId, key);
+            throw await NotFoundAsync(messageId, key, context.RequestAborted).ConfigureAwait(false);
         }
         if (outcome.Replayed)
         {

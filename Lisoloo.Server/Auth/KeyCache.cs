@@ -23,16 +23,24 @@ internal sealed class KeyCache(TimeProvider time)
     private readonly ConcurrentDictionary<Digest, Entry> _entries = new();
 
     /// <summary>The cached key for <paramref name="keyHash"/>, else <paramref name="load"/>'s answer (cached when found).</summary>
-    public ApiKeyInfo? Find(byte[] keyHash, Func<byte[], ApiKeyInfo?> load)
+    public ValueTask<ApiKeyInfo?> FindAsync(byte[] keyHash, Func<byte[], CancellationToken, ValueTask<ApiKeyInfo?>> load, CancellationToken cancellationToken = default)
     {
         var digest = new Digest(keyHash);
         if (_entries.TryGetValue(digest, out var entry) && time.GetElapsedTime(entry.LoadedAt) < Ttl
             && CryptographicOperations.FixedTimeEquals(entry.Hash, keyHash))
         {
-            return entry.Key;
+            return new(entry.Key);
         }
 
-        var key = load(keyHash);
+        var loading = load(keyHash, cancellationToken);
+        return loading.IsCompletedSuccessfully ? new(Remember(digest, keyHash, loading.Result)) : LoadAsync(digest, keyHash, loading);
+    }
+
+    private async ValueTask<ApiKeyInfo?> LoadAsync(Digest digest, byte[] keyHash, ValueTask<ApiKeyInfo?> loading)
+        => Remember(digest, keyHash, await loading.ConfigureAwait(false));
+
+    private ApiKeyInfo? Remember(Digest digest, byte[] keyHash, ApiKeyInfo? key)
+    {
         if (key is null)
         {
             _entries.TryRemove(digest, out _);

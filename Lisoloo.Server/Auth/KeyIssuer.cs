@@ -2,7 +2,6 @@ using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Api;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 
 namespace Lisoloo.Server.Auth;
 
@@ -24,7 +23,7 @@ internal sealed record KeyRequest(
 internal sealed record IssuedKey(string ApiKey, long KeyId, string Merchant, string Environment, string WebhookSecret, string Prefix);
 
 /// <summary>Creates keys: validates the request, generates key and webhook secret, stores the hash and the encrypted secrets.</summary>
-internal sealed class KeyIssuer(SqliteStore store, SecretProtector secrets, Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions> options)
+internal sealed class KeyIssuer(IKeyStore store, SecretProtector secrets, Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions> options)
 {
     /// <summary>Creates the key (and the merchant's account for the environment when missing).</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message says which.</exception>

@@ -5,7 +5,6 @@ using Lisoloo.Server.Api;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Hosting;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 
 namespace Lisoloo.Server.Cli;
 
@@ -77,10 +76,10 @@ internal static class Commands
         }));
 
         var list = new Command("list", "List keys (never secrets).");
-        list.SetAction((parse, ct) => WithStoreAsync((sp, store) =>
+        list.SetAction((parse, ct) => WithStoreAsync(async (sp, store) =>
         {
-            var keys = store.ListKeys();
-            return Task.FromResult(Json(w =>
+            var keys = await store.ListKeysAsync(ct).ConfigureAwait(false);
+            return Json(w =>
             {
                 w.WriteStartArray("keys");
                 foreach (var k in keys)
@@ -99,7 +98,7 @@ internal static class Commands
                 }
 
                 w.WriteEndArray();
-            }));
+            });
         }));
 
         var keyId = new Option<long>("--key-id") { Description = "The key's id (from keys list).", Required = true };
@@ -144,10 +143,11 @@ internal static class Commands
         var merchant = new Option<string>("--merchant") { Description = "Merchant name.", Required = true };
         var env = new Option<string>("--env") { Description = "test or live.", Required = true };
         var show = new Command("show", "Show an account's balance.") { merchant, env };
-        show.SetAction((parse, ct) => WithStoreAsync((sp, store) =>
+        show.SetAction((parse, ct) => WithStoreAsync(async (sp, store) =>
         {
-            var b = store.GetBalance(parse.GetValue(merchant)!, parse.GetValue(env)!) ?? throw new ArgumentException("No such account.");
-            return Task.FromResult(BalanceJson(b));
+            var b = await store.GetBalanceAsync(parse.GetValue(merchant)!, parse.GetValue(env)!, ct).ConfigureAwait(false)
+                ?? throw new ArgumentException("No such account.");
+            return BalanceJson(b);
         }));
 
         var amount = new Option<decimal>("--amount") { Description = "Amount to add.", Required = true };
@@ -178,7 +178,7 @@ internal static class Commands
         w.WriteString("currency", b.Currency);
     });
 
-    private static async Task<int> WithStoreAsync(Func<IServiceProvider, SqliteStore, Task<string>> action)
+    private static async Task<int> WithStoreAsync(Func<IServiceProvider, ILisolooStore, Task<string>> action)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -186,7 +186,7 @@ internal static class Commands
         await using var app = builder.Build();
         try
         {
-            var json = await action(app.Services, app.Services.GetRequiredService<SqliteStore>()).ConfigureAwait(false);
+            var json = await action(app.Services, app.Services.GetRequiredService<ILisolooStore>()).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
             return 0;
         }

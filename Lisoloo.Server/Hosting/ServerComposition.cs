@@ -4,6 +4,7 @@ using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Carriers.Sandbox;
 using Lisoloo.Server.Carriers.Smpp;
 using Lisoloo.Server.Configuration;
+using Lisoloo.Server.Storage;
 using Lisoloo.Server.Storage.Sqlite;
 using Lisoloo.Server.Webhooks;
 using Lisoloo.Server.Workers;
@@ -20,8 +21,8 @@ internal static class ServerComposition
     /// <summary>Services for both the HTTP server and the operator commands.</summary>
     public static IServiceCollection AddLisolooStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section)).Validate(o =>
-            o.Store.Provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase), "Lisoloo:Store:Provider must be 'sqlite' (PostgreSQL arrives with the scale-out work).");
+        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section));
+        services.AddSingleton<IValidateOptions<ServerOptions>, StoreOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>
         {
@@ -30,6 +31,16 @@ internal static class ServerComposition
             return new SqliteDatabase(connectionString, o.Store.MaxBatch, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteDatabase>());
         });
         services.AddSingleton<SqliteStore>();
+        services.AddSingleton<ILisolooStore>(sp => sp.GetRequiredService<IOptions<ServerOptions>>().Value.Store.IsPostgres
+            ? throw new NotSupportedException("Lisoloo:Store:Provider=postgres is not implemented in this build yet; use sqlite.")
+            : sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IKeyStore>(sp => sp.GetRequiredService<ILisolooStore>());
+        services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<ILisolooStore>());
+        services.AddSingleton<ISendStore>(sp => sp.GetRequiredService<ILisolooStore>());
+        services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<ILisolooStore>());
+        services.AddSingleton<ICarrierStore>(sp => sp.GetRequiredService<ILisolooStore>());
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ILisolooStore>());
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<ILisolooStore>());
         services.AddSingleton(sp => SecretProtector.FromOptions(sp.GetRequiredService<IOptions<ServerOptions>>()));
         services.AddSingleton<KeyIssuer>();
         return services;
@@ -43,7 +54,7 @@ internal static class ServerComposition
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         services.AddLisolooStore(builder.Configuration);
-        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<IRateLimiter, RateLimiter>();
         services.AddSingleton<WorkSignals>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ICarrier, SandboxCarrier>();
@@ -94,8 +105,8 @@ internal static class ServerComposition
         app.UseLisolooErrors();
         app.MapLisolooOpenApi();
         SmsApi.Map(app);
-        var store = app.Services.GetRequiredService<SqliteStore>();
-        app.Services.GetRequiredService<ServerMetrics>().ObserveQueues(store.PendingDeliveries, () => store.Database.QueueDepth);
+        var store = app.Services.GetRequiredService<ILisolooStore>();
+        app.Services.GetRequiredService<ServerMetrics>().ObserveQueues(store.CountPendingDeliveriesAsync, () => store.WriteQueueDepth);
         return app;
     }
 }

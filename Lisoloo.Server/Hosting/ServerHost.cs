@@ -1,6 +1,6 @@
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Configuration;
-using Lisoloo.Server.Storage.Sqlite;
+using Lisoloo.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Lisoloo.Server.Hosting;
@@ -30,8 +30,8 @@ internal static class ServerHost
     public static async Task<IssuedKey?> BootstrapAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
     {
         var o = services.GetRequiredService<IOptions<ServerOptions>>().Value.Bootstrap;
-        var store = services.GetRequiredService<SqliteStore>();
-        if (!o.CreateSandboxKey || store.AnyKey())
+        var store = services.GetRequiredService<ILisolooStore>();
+        if (!o.CreateSandboxKey || await store.AnyKeyAsync(cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -41,7 +41,7 @@ internal static class ServerHost
         await output.WriteLineAsync($"""
 
             ================================================================================
-             Lisoloo sandbox ready (store: {store.Database.DataSource})
+             Lisoloo sandbox ready (store: {store.Provider} {store.Location})
              merchant:        {issued.Merchant} (test, balance {o.Balance} {o.Currency}, {o.UnitPrice} per SMS)
              test API key:    {issued.ApiKey}
              webhook secret:  {issued.WebhookSecret}

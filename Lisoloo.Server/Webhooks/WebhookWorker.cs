@@ -9,7 +9,6 @@ using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 using Lisoloo.Server.Workers;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +21,7 @@ namespace Lisoloo.Server.Webhooks;
 /// longer) until 4 attempts in all. Live keys never reach private or loopback addresses unless configured.
 /// </summary>
 internal sealed class WebhookWorker(
-    SqliteStore store,
+    IEventStore store,
     SecretProtector secrets,
     IHttpClientFactory clients,
     WorkSignals signals,

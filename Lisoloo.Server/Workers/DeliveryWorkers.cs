@@ -3,7 +3,6 @@ using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
@@ -70,14 +69,14 @@ internal abstract class LoopWorker(ILogger logger, TimeProvider time) : Backgrou
 }
 
 /// <summary>Releases due scheduled and recurring occurrences into pending deliveries.</summary>
-internal sealed class SchedulerWorker(SqliteStore store, WorkSignals signals, ServerMetrics metrics, IOptions<ServerOptions> options, TimeProvider time, ILogger<SchedulerWorker> logger)
+internal sealed class SchedulerWorker(IDeliveryStore store, WorkSignals signals, ServerMetrics metrics, IOptions<ServerOptions> options, TimeProvider time, ILogger<SchedulerWorker> logger)
     : LoopWorker(logger, time)
 {
     private const int Batch = 50;
 
     protected override async Task<bool> StepAsync(CancellationToken stoppingToken)
     {
-        var next = store.NextScheduledAt();
+        var next = await store.NextScheduledAtAsync(stoppingToken).ConfigureAwait(false);
         var now = Time.GetUtcNow();
         if (next is null || next > now.ToUnixTimeMilliseconds())
         {
@@ -94,9 +93,10 @@ internal sealed class SchedulerWorker(SqliteStore store, WorkSignals signals, Se
         return released == Batch;
     }
 
-    protected override Task IdleAsync(CancellationToken stoppingToken)
+    protected override async Task IdleAsync(CancellationToken stoppingToken)
     {
-        return signals.WaitScheduleAsync(SleepUntil(store.NextScheduledAt(), options.Value.Workers.PollInterval), Time, stoppingToken);
+        var next = await store.NextScheduledAtAsync(stoppingToken).ConfigureAwait(false);
+        await signals.WaitScheduleAsync(SleepUntil(next, options.Value.Workers.PollInterval), Time, stoppingToken).ConfigureAwait(false);
     }
 }
 
@@ -105,7 +105,7 @@ internal sealed class SchedulerWorker(SqliteStore store, WorkSignals signals, Se
 /// that answer over the network (SMPP) are submitted in the background, up to <c>Workers:SubmitConcurrency</c> at
 /// once, so the next claim does not wait for the SMSC; their results are stored even while the server stops.
 /// </summary>
-internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, WorkSignals signals, ServerMetrics metrics, IOptions<ServerOptions> options, TimeProvider time, ILogger<DispatchWorker> logger)
+internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carriers, WorkSignals signals, ServerMetrics metrics, IOptions<ServerOptions> options, TimeProvider time, ILogger<DispatchWorker> logger)
     : LoopWorker(logger, time)
 {
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Workers.SubmitConcurrency));
@@ -273,12 +273,12 @@ internal sealed class DispatchWorker(SqliteStore store, CarrierRouter carriers, 
 }
 
 /// <summary>Applies receipts the carrier announced at submit (the sandbox's) when they fall due.</summary>
-internal sealed class ReceiptWorker(SqliteStore store, WorkSignals signals, IOptions<ServerOptions> options, TimeProvider time, ILogger<ReceiptWorker> logger)
+internal sealed class ReceiptWorker(IDeliveryStore store, WorkSignals signals, IOptions<ServerOptions> options, TimeProvider time, ILogger<ReceiptWorker> logger)
     : LoopWorker(logger, time)
 {
     protected override async Task<bool> StepAsync(CancellationToken stoppingToken)
     {
-        var next = store.NextAnnouncedReceiptAt();
+        var next = await store.NextAnnouncedReceiptAtAsync(stoppingToken).ConfigureAwait(false);
         if (next is null || next > Time.GetUtcNow().ToUnixTimeMilliseconds())
         {
             return false;
@@ -294,16 +294,17 @@ internal sealed class ReceiptWorker(SqliteStore store, WorkSignals signals, IOpt
         return applied == batch;
     }
 
-    protected override Task IdleAsync(CancellationToken stoppingToken)
+    protected override async Task IdleAsync(CancellationToken stoppingToken)
     {
-        return signals.WaitReceiptsAsync(SleepUntil(store.NextAnnouncedReceiptAt(), options.Value.Workers.PollInterval), Time, stoppingToken);
+        var next = await store.NextAnnouncedReceiptAtAsync(stoppingToken).ConfigureAwait(false);
+        await signals.WaitReceiptsAsync(SleepUntil(next, options.Value.Workers.PollInterval), Time, stoppingToken).ConfigureAwait(false);
     }
 
     protected override TimeSpan Linger => options.Value.Workers.Linger;
 }
 
-/// <summary>Purges expired idempotency records and rate-limit windows.</summary>
-internal sealed class HousekeepingWorker(SqliteStore store, Api.RateLimiter limiter, TimeProvider time, ILogger<HousekeepingWorker> logger) : BackgroundService
+/// <summary>Purges expired idempotency records, carrier leftovers and rate-limit windows.</summary>
+internal sealed class HousekeepingWorker(ISendStore sends, ICarrierStore carrierStore, Api.IRateLimiter limiter, TimeProvider time, ILogger<HousekeepingWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -312,13 +313,13 @@ internal sealed class HousekeepingWorker(SqliteStore store, Api.RateLimiter limi
         {
             try
             {
-                limiter.Trim();
+                await limiter.TrimAsync(stoppingToken).ConfigureAwait(false);
                 if (time.GetUtcNow() - lastPurge > TimeSpan.FromHours(1))
                 {
-                    var purged = await store.PurgeIdempotencyAsync(stoppingToken).ConfigureAwait(false);
+                    var purged = await sends.PurgeIdempotencyAsync(stoppingToken).ConfigureAwait(false);
                     lastPurge = time.GetUtcNow();
                     logger.LogDebug("Purged {Count} idempotency records older than 24 h", purged);
-                    purged = await store.PurgeCarrierLeftoversAsync(TimeSpan.FromDays(1), stoppingToken).ConfigureAwait(false);
+                    purged = await carrierStore.PurgeCarrierLeftoversAsync(TimeSpan.FromDays(1), stoppingToken).ConfigureAwait(false);
                     logger.LogDebug("Purged {Count} held receipts and inbound parts older than 24 h", purged);
                 }
 

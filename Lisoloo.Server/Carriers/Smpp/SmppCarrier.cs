@@ -5,7 +5,6 @@ using Lisoloo.Server.Carriers.Smpp.Pdus;
 using Lisoloo.Server.Carriers.Smpp.Text;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 using Lisoloo.Server.Workers;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +22,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
     private const byte EsmReceiptMask = 0x3C;
     private const byte EsmUdhi = 0x40;
 
-    private readonly SqliteStore _store;
+    private readonly ICarrierStore _store;
     private readonly WorkSignals _signals;
     private readonly TimeProvider _time;
     private readonly ILogger<SmppCarrier> _logger;
@@ -34,7 +33,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
     private readonly Channel<InboxItem> _inbox = Channel.CreateUnbounded<InboxItem>(new UnboundedChannelOptions { SingleReader = true });
     private Task _inboxLoop = Task.CompletedTask;
 
-    public SmppCarrier(SqliteStore store, WorkSignals signals, IOptions<ServerOptions> options, TimeProvider time, ILoggerFactory loggers)
+    public SmppCarrier(ICarrierStore store, WorkSignals signals, IOptions<ServerOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         _store = store;
         _signals = signals;

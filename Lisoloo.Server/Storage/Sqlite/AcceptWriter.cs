@@ -71,7 +71,7 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
                     var earlier = items[first];
                     outcomes[i] = System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(earlier.Idempotency!.RequestHash, idem.RequestHash)
                         ? (outcomes[first].Error is { } e ? new(null, e) : new(outcomes[first].Result! with { Replayed = true }, null))
-                        : new(null, new ApiErrorException(SqliteStore.IdempotencyConflict()));
+                        : new(null, new ApiErrorException(Idempotency.Conflict()));
                     continue;
                 }
 

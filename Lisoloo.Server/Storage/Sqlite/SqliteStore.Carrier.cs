@@ -207,7 +207,7 @@ internal sealed partial class SqliteStore
         }
 
         var final = ReceiptStates.IsFinal(target);
-        var (code, message) = target == "delivered" || !final ? ((int?)null, (string?)null) : PartFailure(target, failureDetail);
+        var (code, message) = target == "delivered" || !final ? ((int?)null, (string?)null) : ReceiptErrors.ForParts(target, failureDetail);
         var update = ctx.Raw("""
             UPDATE deliveries SET state=?1, error_code=?2, error_message=?3, updated_at=?4,
               accepted_at=CASE WHEN ?1='accepted' THEN ?4 ELSE accepted_at END,
@@ -219,13 +219,6 @@ internal sealed partial class SqliteStore
 
         events.Transition(sendId, seq, recipient, target, current, code, message);
         return 1;
-    }
-
-    /// <summary>The error code and text of a delivery whose parts ended in failure <paramref name="state"/>, with the receipt's own words.</summary>
-    private static (int? Code, string? Message) PartFailure(string state, string? detail)
-    {
-        var (code, message) = ReceiptError(state);
-        return (code, detail is null ? message : $"{message} ({detail})");
     }
 
     /// <summary>

@@ -9,13 +9,10 @@ namespace Lisoloo.Server.Storage.Sqlite;
 /// <summary>Status, message actions and the workers' claims and outcomes.</summary>
 internal sealed partial class SqliteStore
 {
-    /// <summary>Rows of <c>GET /status</c> beyond this many recipients × occurrences are summarised by counts only.</summary>
-    public const int MaxStatusRows = 10_000;
-
     // ------------------------------------------------------------------ status
 
     /// <summary>The send with this id in this account, or null (also for another account's message).</summary>
-    public SendView? GetSend(string messageId, long accountId) => db.Query(ctx =>
+    public ValueTask<SendView?> GetSendAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("""
             SELECT id, message_id, sending_type, state, encoding, segments, sender_id, total_recipients, total_messages,
@@ -53,7 +50,7 @@ internal sealed partial class SqliteStore
         }
 
         var deliveries = new List<DeliveryView>();
-        cmd = ctx.Command($"SELECT seq, recipient, state, error_code, error_message, updated_at, pending_at, queued_at, processing_at, sent_at, accepted_at, final_at FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {MaxStatusRows}");
+        cmd = ctx.Command($"SELECT seq, recipient, state, error_code, error_message, updated_at, pending_at, queued_at, processing_at, sent_at, accepted_at, final_at FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {StoreLimits.MaxStatusRows}");
         cmd.Parameters.AddWithValue("@s", sendId);
         using (var r = cmd.ExecuteReader())
         {
@@ -64,10 +61,10 @@ internal sealed partial class SqliteStore
         }
 
         return view with { Occurrences = occurrences, Deliveries = deliveries };
-    });
+    }));
 
     /// <summary>The environment of a message that belongs to the same merchant as <paramref name="accountId"/> but another account; null otherwise.</summary>
-    public string? OtherEnvironmentOf(string messageId, long accountId) => db.Query(ctx =>
+    public ValueTask<string?> OtherEnvironmentOfAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("""
             SELECT a2.environment FROM sends s JOIN accounts a2 ON a2.id = s.account_id JOIN accounts a1 ON a1.merchant_id = a2.merchant_id
@@ -76,7 +73,7 @@ internal sealed partial class SqliteStore
         cmd.Parameters.AddWithValue("@m", messageId);
         cmd.Parameters.AddWithValue("@a", accountId);
         return cmd.ExecuteScalar() as string;
-    });
+    }));
 
     private static readonly string[] StageNames = ["pending", "queued", "processing", "sent", "accepted"];
 
@@ -254,11 +251,11 @@ internal sealed partial class SqliteStore
     }, cancellationToken);
 
     /// <summary>The earliest scheduled occurrence not yet released (for scheduler lag and sleeping until then).</summary>
-    public long? NextScheduledAt() => db.Query(ctx =>
+    public ValueTask<long?> NextScheduledAtAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("SELECT MIN(due_at) FROM occurrences WHERE state='scheduled'");
         return cmd.ExecuteScalar() is long v ? v : (long?)null;
-    });
+    }));
 
     // ------------------------------------------------------------------ dispatcher
 
@@ -523,9 +520,9 @@ internal sealed partial class SqliteStore
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@n", max);
         cmd.Parameters.AddWithValue("@code", LisolooErrorCodes.DestinationNotCovered);
-        cmd.Parameters.AddWithValue("@mu", ReceiptError("undelivered").Message);
-        cmd.Parameters.AddWithValue("@me", ReceiptError("expired").Message);
-        cmd.Parameters.AddWithValue("@mr", ReceiptError("rejected").Message);
+        cmd.Parameters.AddWithValue("@mu", ReceiptErrors.For("undelivered").Message);
+        cmd.Parameters.AddWithValue("@me", ReceiptErrors.For("expired").Message);
+        cmd.Parameters.AddWithValue("@mr", ReceiptErrors.For("rejected").Message);
         var applied = new List<(long SendId, int Seq, string Recipient, string State, int? Code, string? Message)>();
         using (var r = cmd.ExecuteReader())
         {
@@ -548,21 +545,11 @@ internal sealed partial class SqliteStore
     private static string IdArray(IEnumerable<long> ids) => "[" + string.Join(',', ids) + "]";
 
     /// <summary>The earliest announced receipt not yet applied.</summary>
-    public long? NextAnnouncedReceiptAt() => db.Query(ctx =>
+    public ValueTask<long?> NextAnnouncedReceiptAtAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("SELECT MIN(due_at) FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL");
         return cmd.ExecuteScalar() is long v ? v : (long?)null;
-    });
-
-    /// <summary>The error code and text stored with a failure receipt.</summary>
-    public static (int? Code, string? Message) ReceiptError(string state) => state switch
-    {
-        "undelivered" => (LisolooErrorCodes.DestinationNotCovered, "The carrier could not deliver the message to the handset."),
-        "expired" => (LisolooErrorCodes.DestinationNotCovered, "The message expired before the handset could be reached."),
-        "rejected" => (LisolooErrorCodes.DestinationNotCovered, "The carrier rejected the message."),
-        "failed" => (LisolooErrorCodes.DestinationNotCovered, "The carrier deleted the message before it reached the handset."),
-        _ => (null, null),
-    };
+    }));
 
     private sealed record DeliveryRow(long Id, long SendId, int Seq, string Recipient, string State, long AccountId, long CostMicros);
 
@@ -671,7 +658,7 @@ internal sealed partial class SqliteStore
     }, cancellationToken);
 
     /// <summary>Outbox rows by state (for tests, metrics and operators).</summary>
-    public IReadOnlyDictionary<string, long> EventCounts() => db.Query(ctx =>
+    public ValueTask<IReadOnlyDictionary<string, long>> CountEventsAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("SELECT state, COUNT(*) FROM events GROUP BY state");
         using var r = cmd.ExecuteReader();
@@ -682,14 +669,14 @@ internal sealed partial class SqliteStore
         }
 
         return (IReadOnlyDictionary<string, long>)d;
-    });
+    }));
 
     /// <summary>Deliveries waiting for hand-off (for the queue-depth metric).</summary>
-    public long PendingDeliveries() => db.Query(ctx =>
+    public ValueTask<long> CountPendingDeliveriesAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("SELECT COUNT(*) FROM deliveries WHERE state IN ('pending','queued')");
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-    });
+    }));
 
     /// <summary>
     /// Writes one outbox event per recipient transition, only when the send has a target (its callback URL, else the

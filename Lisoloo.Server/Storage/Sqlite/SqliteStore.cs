@@ -11,12 +11,22 @@ namespace Lisoloo.Server.Storage.Sqlite;
 /// <see cref="SqliteDatabase"/> (group commit). Money moves only here, always with its ledger row in the same
 /// transaction, and the <c>CHECK (balance_micros &gt;= 0)</c> constraint is the last line of defence.
 /// </summary>
-internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
+internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time) : ILisolooStore
 {
-    /// <summary>How long an idempotency record answers for its key.</summary>
-    public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
-
+    /// <summary>The SQLite file behind this store (for SQLite-only tests and tools).</summary>
     public SqliteDatabase Database => db;
+
+    /// <inheritdoc/>
+    public string Provider => "sqlite";
+
+    /// <inheritdoc/>
+    public string Location => db.DataSource;
+
+    /// <inheritdoc/>
+    public int WriteQueueDepth => db.QueueDepth;
+
+    /// <inheritdoc/>
+    public ValueTask<bool> PingAsync(CancellationToken cancellationToken = default) => new(db.Ping());
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -66,22 +76,23 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     }, cancellationToken);
 
     /// <summary>True when at least one key exists (revoked or not): the first-run bootstrap runs only on an empty store.</summary>
-    public bool AnyKey() => db.Query(ctx =>
+    public ValueTask<bool> AnyKeyAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("SELECT EXISTS(SELECT 1 FROM api_keys)");
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
-    });
+    }));
 
     private readonly Auth.KeyCache _keyCache = new(time);
 
     /// <summary>
-    /// <see cref="FindKey"/> through the key cache: only for requests whose write checks the key again in its
+    /// <see cref="FindKeyAsync"/> through the key cache: only for requests whose write checks the key again in its
     /// transaction (<c>POST /send</c>), so a revocation still takes effect at once.
     /// </summary>
-    public ApiKeyInfo? FindKeyCached(byte[] keyHash) => _keyCache.Find(keyHash, FindKey);
+    public ValueTask<ApiKeyInfo?> FindKeyCachedAsync(byte[] keyHash, CancellationToken cancellationToken = default)
+        => _keyCache.FindAsync(keyHash, FindKeyAsync, cancellationToken);
 
     /// <summary>The active key with this hash, compared in constant time; <see langword="null"/> when unknown or revoked.</summary>
-    public ApiKeyInfo? FindKey(byte[] keyHash) => db.Query(ctx =>
+    public ValueTask<ApiKeyInfo?> FindKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("""
             SELECT k.id, k.account_id, m.name, k.environment, k.prefix, a.currency, a.unit_price_micros, k.default_sender,
@@ -107,10 +118,10 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
             r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6),
             NullableString(r, 7), NullableString(r, 8), NullableString(r, 9), !r.IsDBNull(10),
             NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14));
-    });
+    }));
 
     /// <summary>Every key, newest first, without secrets.</summary>
-    public IReadOnlyList<ApiKeyListing> ListKeys() => db.Query(ctx =>
+    public ValueTask<IReadOnlyList<ApiKeyListing>> ListKeysAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("""
             SELECT k.id, m.name, k.environment, k.prefix, k.created_at, k.revoked_at, k.webhook_url, k.webhook_events, k.webhook_disabled_at
@@ -125,7 +136,7 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
         }
 
         return (IReadOnlyList<ApiKeyListing>)list;
-    });
+    }));
 
     /// <summary>Revokes a key at once. False when there is no such active key.</summary>
     public Task<bool> RevokeKeyAsync(long keyId, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
@@ -153,10 +164,12 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     }, cancellationToken);
 
     /// <summary>The account's balance, by id.</summary>
-    public AccountBalance? GetBalance(long accountId) => db.Query(ctx => ReadBalance(ctx, "a.id = @v", accountId, null));
+    public ValueTask<AccountBalance?> GetBalanceAsync(long accountId, CancellationToken cancellationToken = default)
+        => new(db.Query(ctx => ReadBalance(ctx, "a.id = @v", accountId, null)));
 
     /// <summary>The account's balance, by merchant name and environment.</summary>
-    public AccountBalance? GetBalance(string merchant, string environment) => db.Query(ctx => ReadBalance(ctx, "m.name = @v", merchant, environment));
+    public ValueTask<AccountBalance?> GetBalanceAsync(string merchant, string environment, CancellationToken cancellationToken = default)
+        => new(db.Query(ctx => ReadBalance(ctx, "m.name = @v", merchant, environment)));
 
     /// <summary>Adds credit with its ledger row. Returns the new balance, or null when the account does not exist.</summary>
     public Task<AccountBalance?> TopUpAsync(string merchant, string environment, long micros, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
@@ -172,7 +185,7 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     }, cancellationToken);
 
     /// <summary>Rebuilds balance and reserved amount from the ledger alone (the consistency check of the tests).</summary>
-    public (long Balance, long Reserved) LedgerTotals(long accountId) => db.Query(ctx =>
+    public ValueTask<(long Balance, long Reserved)> LedgerTotalsAsync(long accountId, CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
         var cmd = ctx.Command("""
             SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount_micros WHEN 'refund' THEN amount_micros WHEN 'reserve' THEN -amount_micros ELSE 0 END),0),
@@ -183,7 +196,7 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
-    });
+    }));
 
     private static AccountBalance? ReadBalance(WriteContext ctx, string where, object value, string? environment)
     {
@@ -275,15 +288,12 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
 
     private AcceptWriter? _acceptWriter;
 
-    internal static ApiError IdempotencyConflict() => new(409, LisolooErrorCodes.IdempotencyKeyReused,
-        "This Idempotency-Key was used with a different request body in the last 24 hours.");
-
     internal static AcceptOutcome? FindIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, long now)
     {
         var cmd = ctx.Command("SELECT request_hash, status, response FROM idempotency WHERE key_id=@k AND idem_key=@i AND created_at > @since");
         cmd.Parameters.AddWithValue("@k", keyId);
         cmd.Parameters.AddWithValue("@i", idempotency.Key);
-        cmd.Parameters.AddWithValue("@since", now - (long)IdempotencyRetention.TotalMilliseconds);
+        cmd.Parameters.AddWithValue("@since", now - (long)Idempotency.Retention.TotalMilliseconds);
         using var r = cmd.ExecuteReader();
         if (!r.Read())
         {
@@ -292,7 +302,7 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
 
         if (!CryptographicOperations.FixedTimeEquals((byte[])r.GetValue(0), idempotency.RequestHash))
         {
-            throw new ApiErrorException(IdempotencyConflict());
+            throw new ApiErrorException(Idempotency.Conflict());
         }
 
         return new AcceptOutcome(r.GetInt32(1), (byte[])r.GetValue(2), Replayed: true);
@@ -326,7 +336,7 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time)
     public Task<int> PurgeIdempotencyAsync(CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var cmd = ctx.Command("DELETE FROM idempotency WHERE created_at <= @since");
-        cmd.Parameters.AddWithValue("@since", Now - (long)IdempotencyRetention.TotalMilliseconds);
+        cmd.Parameters.AddWithValue("@since", Now - (long)Idempotency.Retention.TotalMilliseconds);
         return cmd.ExecuteNonQuery();
     }, cancellationToken);
 

@@ -40,8 +40,8 @@ public sealed class LedgerAndIdempotencyTests
             Assert.That(statuses.Count(s => s == HttpStatusCode.Created), Is.EqualTo(50));
             Assert.That(statuses.Count(s => s == HttpStatusCode.PaymentRequired), Is.EqualTo(150));
         });
-        var account = _server.Store.GetBalance("race", "test")!;
-        var (ledgerBalance, ledgerReserved) = _server.Store.LedgerTotals(account.AccountId);
+        var account = (await _server.Store.GetBalanceAsync("race", "test"))!;
+        var (ledgerBalance, ledgerReserved) = await _server.Store.LedgerTotalsAsync(account.AccountId);
         Assert.Multiple(() =>
         {
             Assert.That(account.BalanceMicros, Is.Zero);
@@ -85,7 +85,7 @@ public sealed class LedgerAndIdempotencyTests
             Assert.That(other.Status, Is.EqualTo(409));
             Assert.That(other.ErrorCode, Is.EqualTo(LisolooErrorCodes.IdempotencyKeyReused));
         });
-        Assert.That(_server.Store.GetBalance("idem", "test")!.BalanceMicros, Is.EqualTo(980_000), "one charge of 0.02");
+        Assert.That((await _server.Store.GetBalanceAsync("idem", "test"))!.BalanceMicros, Is.EqualTo(980_000), "one charge of 0.02");
     }
 
     [Test]
@@ -97,7 +97,7 @@ public sealed class LedgerAndIdempotencyTests
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _server.SendRawAsync(HttpMethod.Post, "send", key.ApiKey, body, headers)));
         Assert.That(results.Select(r => r.Status), Is.All.EqualTo(201));
         Assert.That(results.Select(r => r.Data.GetProperty("message_id").GetString()).Distinct().Count(), Is.EqualTo(1));
-        Assert.That(_server.Store.GetBalance("idem-race", "test")!.BalanceMicros, Is.EqualTo(980_000));
+        Assert.That((await _server.Store.GetBalanceAsync("idem-race", "test"))!.BalanceMicros, Is.EqualTo(980_000));
     }
 
     [Test]
@@ -117,6 +117,6 @@ public sealed class LedgerAndIdempotencyTests
             Assert.That(retry.Body, Is.EqualTo(first.Body));
             Assert.That(fresh.ErrorCode, Is.EqualTo(LisolooErrorCodes.CannotCancel));
         });
-        Assert.That(_server.Store.GetBalance("idem-cancel", "test")!.BalanceMicros, Is.EqualTo(1_000_000), "refunded exactly once");
+        Assert.That((await _server.Store.GetBalanceAsync("idem-cancel", "test"))!.BalanceMicros, Is.EqualTo(1_000_000), "refunded exactly once");
     }
 }

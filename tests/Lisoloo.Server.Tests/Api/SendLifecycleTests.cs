@@ -63,8 +63,8 @@ public sealed class SendLifecycleTests
             Assert.That(balance.Balance, Is.EqualTo(10m - 0.30m + 0.05m));
             Assert.That(balance.Reserved, Is.EqualTo(0m));
         });
-        var account = _server.Store.GetBalance("lifecycle", "test")!;
-        Assert.That(_server.Store.LedgerTotals(account.AccountId), Is.EqualTo((account.BalanceMicros, account.ReservedMicros)), "the balance row is what the ledger says");
+        var account = (await _server.Store.GetBalanceAsync("lifecycle", "test"))!;
+        Assert.That(await _server.Store.LedgerTotalsAsync(account.AccountId), Is.EqualTo((account.BalanceMicros, account.ReservedMicros)), "the balance row is what the ledger says");
     }
 
     [Test]

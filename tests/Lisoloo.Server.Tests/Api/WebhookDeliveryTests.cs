@@ -72,7 +72,7 @@ public sealed class WebhookDeliveryTests
         await Wait.UntilAsync(() => ForMessage("/key-hook", viaKey.Value.MessageId).Count >= 1 && ForMessage("/callback", viaCallback.Value.MessageId).Count >= 1,
             TimeSpan.FromSeconds(20), "the failure events");
         await Wait.UntilAsync(async () => (await client.GetStatusAsync(viaKey.Value.MessageId)).Value.Recipients.All(r => r.Status.IsTerminal), TimeSpan.FromSeconds(20), "terminal");
-        await Wait.UntilAsync(() => _server.Store.EventCounts().GetValueOrDefault("pending") == 0, TimeSpan.FromSeconds(20), "outbox drained");
+        await Wait.UntilAsync(async () => (await _server.Store.CountEventsAsync()).GetValueOrDefault("pending") == 0, TimeSpan.FromSeconds(20), "outbox drained");
 
         var keyEvents = ForMessage("/key-hook", viaKey.Value.MessageId).Select(d => WebhookParser.Parse(d.Body)).ToList();
         Assert.That(keyEvents.Select(e => (e.Type.Value, e.Data.To, e.Data.Status!.Value.Value)),
@@ -103,12 +103,13 @@ public sealed class WebhookDeliveryTests
         Assert.That(attempts.Select(d => d.EventId).Distinct().Count(), Is.EqualTo(1), "one event id across attempts");
         Assert.That(attempts.Select(d => Convert.ToBase64String(d.Body)).Distinct().Count(), Is.EqualTo(1), "identical bytes across attempts");
 
-        await Wait.UntilAsync(() => _server.Store.ListKeys().Single(k => k.KeyId == gone.KeyId).WebhookDisabledAt is not null, TimeSpan.FromSeconds(20), "the 410 disables the URL");
+        await Wait.UntilAsync(async () => (await _server.Store.ListKeysAsync()).Single(k => k.KeyId == gone.KeyId).WebhookDisabledAt is not null, TimeSpan.FromSeconds(20), "the 410 disables the URL");
         await Wait.UntilAsync(async () => (await goneClient.GetStatusAsync(b.Value.MessageId)).Value.Status == SmsStatus.Delivered, TimeSpan.FromSeconds(20), "delivered");
         // Events already in flight in the same batch may still arrive once each; none is ever retried after a 410.
         var gone410 = ForMessage("/gone", b.Value.MessageId);
         Assert.That(gone410.Select(d => d.EventId).Distinct().Count(), Is.EqualTo(gone410.Count), "no event is retried after a 410");
-        Assert.That(_server.Store.EventCounts().GetValueOrDefault("disabled") + _server.Store.EventCounts().GetValueOrDefault("failed"), Is.GreaterThanOrEqualTo(1));
+        var counts = await _server.Store.CountEventsAsync();
+        Assert.That(counts.GetValueOrDefault("disabled") + counts.GetValueOrDefault("failed"), Is.GreaterThanOrEqualTo(1));
         var later = await goneClient.SendAsync(new SendRequest(["+14155550101"], "Gone again"));
         await Wait.UntilAsync(async () => (await goneClient.GetStatusAsync(later.Value.MessageId)).Value.Status == SmsStatus.Delivered, TimeSpan.FromSeconds(20), "delivered");
         Assert.That(ForMessage("/gone", later.Value.MessageId), Is.Empty, "a disabled URL receives no new events");
@@ -123,7 +124,7 @@ public sealed class WebhookDeliveryTests
         using var client = _server.Client(key.ApiKey);
         var sent = await client.SendAsync(new SendRequest(["+14155550100"], "Down"));
         await Wait.UntilAsync(() => ForMessage("/down", sent.Value.MessageId).Count >= 4, TimeSpan.FromSeconds(20), "four attempts");
-        await Wait.UntilAsync(() => _server.Store.EventCounts().GetValueOrDefault("failed") >= 1, TimeSpan.FromSeconds(20), "the event is marked failed");
+        await Wait.UntilAsync(async () => (await _server.Store.CountEventsAsync()).GetValueOrDefault("failed") >= 1, TimeSpan.FromSeconds(20), "the event is marked failed");
         Assert.That(ForMessage("/down", sent.Value.MessageId), Has.Count.EqualTo(4));
         _receiver.Respond = (_, _) => 200;
     }

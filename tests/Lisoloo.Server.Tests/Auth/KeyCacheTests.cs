@@ -11,38 +11,38 @@ public sealed class KeyCacheTests
     private static readonly ApiKeyInfo Key = new(7, 3, "m", "test", "sk_test_abcd…", "USD", 20_000, null, null, null, false, null, null, null, null);
 
     [Test]
-    public void A_found_key_is_served_from_the_cache_until_its_ttl_then_read_again()
+    public async Task A_found_key_is_served_from_the_cache_until_its_ttl_then_read_again()
     {
         var clock = new FakeTimeProvider();
         var cache = new KeyCache(clock);
         var hash = KeyMaterial.Hash("sk_test_0123456789abcdefghij");
         var loads = 0;
-        ApiKeyInfo? Load(byte[] h) { loads++; return Key; }
+        ValueTask<ApiKeyInfo?> Load(byte[] h, CancellationToken ct) { loads++; return new(Key); }
 
-        Assert.That(cache.Find(hash, Load), Is.SameAs(Key));
+        Assert.That(await cache.FindAsync(hash, Load), Is.SameAs(Key));
         clock.Advance(KeyCache.Ttl - TimeSpan.FromMilliseconds(1));
-        Assert.That(cache.Find(hash, Load), Is.SameAs(Key));
+        Assert.That(await cache.FindAsync(hash, Load), Is.SameAs(Key));
         Assert.That(loads, Is.EqualTo(1), "within the TTL the row is not read again");
 
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        cache.Find(hash, Load);
+        await cache.FindAsync(hash, Load);
         Assert.That(loads, Is.EqualTo(2), "after the TTL it is");
     }
 
     [Test]
-    public void Unknown_keys_are_never_cached_and_an_evicted_key_is_read_again()
+    public async Task Unknown_keys_are_never_cached_and_an_evicted_key_is_read_again()
     {
         var cache = new KeyCache(new FakeTimeProvider());
         var unknown = KeyMaterial.Hash("sk_test_unknownunknownunknown");
         var known = KeyMaterial.Hash("sk_test_0123456789abcdefghij");
         var loads = 0;
 
-        Assert.That(cache.Find(unknown, _ => { loads++; return null; }), Is.Null);
-        Assert.That(cache.Find(unknown, _ => { loads++; return null; }), Is.Null);
+        Assert.That(await cache.FindAsync(unknown, (_, _) => { loads++; return new((ApiKeyInfo?)null); }), Is.Null);
+        Assert.That(await cache.FindAsync(unknown, (_, _) => { loads++; return new((ApiKeyInfo?)null); }), Is.Null);
         Assert.That(loads, Is.EqualTo(2), "a miss is looked up every time");
 
-        cache.Find(known, _ => Key);
+        await cache.FindAsync(known, (_, _) => new(Key));
         cache.Evict(Key.KeyId);
-        Assert.That(cache.Find(known, _ => null), Is.Null, "evicted (found revoked): the store decides again");
+        Assert.That(await cache.FindAsync(known, (_, _) => new((ApiKeyInfo?)null)), Is.Null, "evicted (found revoked): the store decides again");
     }
 }

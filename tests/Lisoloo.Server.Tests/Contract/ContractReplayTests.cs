@@ -59,7 +59,7 @@ public sealed class ContractReplayTests(bool inMemory)
     public async Task Status_and_cannot_cancel_replay_on_a_delivered_send()
     {
         await SeedAsync("6650a1b2c3d4e5f601234567", "immediate", ["+243998857000", "+243810000001"], []);
-        await Wait.UntilAsync(() => _server.Store.GetSend("6650a1b2c3d4e5f601234567", _key.AccountId)!.Deliveries.All(d => d.State == "delivered"),
+        await Wait.UntilAsync(async () => (await _server.Store.GetSendAsync("6650a1b2c3d4e5f601234567", _key.AccountId))!.Deliveries.All(d => d.State == "delivered"),
             TimeSpan.FromSeconds(20), "the seeded send delivered");
         await ReplayAsync("status-200.json");
         await ReplayAsync("error-409-cannot-cancel.json");

@@ -5,7 +5,6 @@ using Lisoloo.Sdk;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Hosting;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -53,7 +52,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public SqliteStore Store => Services.GetRequiredService<SqliteStore>();
+    public ILisolooStore Store => Services.GetRequiredService<ILisolooStore>();
 
     /// <summary>Starts a server. <paramref name="settings"/> override configuration keys (e.g. <c>Lisoloo:RateLimits:SendPerMinute</c>).</summary>
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataDirectory = null, bool inMemory = false)
@@ -116,7 +115,7 @@ internal sealed class TestServer : IAsyncDisposable
         await Store.CreateKeyAsync(new NewApiKey(merchant, apiKey.StartsWith("sk_live_", StringComparison.Ordinal) ? "live" : "test", KeyMaterial.Hash(apiKey),
             KeyMaterial.DisplayPrefix(apiKey), (long)(balance * 1_000_000m), (long)(unitPrice * 1_000_000m), "USD",
             protector.Protect(Sdk.Webhooks.WebhookSecret.Generate()), null, null, null, null, null, null)).ConfigureAwait(false);
-        return Store.FindKey(KeyMaterial.Hash(apiKey))!;
+        return (await Store.FindKeyAsync(KeyMaterial.Hash(apiKey)).ConfigureAwait(false))!;
     }
 
     /// <summary>An SDK client for <paramref name="apiKey"/> against this server (retries off unless asked).</summary>

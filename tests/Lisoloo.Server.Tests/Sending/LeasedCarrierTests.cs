@@ -52,8 +52,8 @@ public sealed class LeasedCarrierTests
 
         var balance = (await client.GetBalanceAsync()).Value;
         Assert.That(balance.Balance, Is.EqualTo(0.8m), "two SMS spent out of three reserved");
-        var accountId = server.Store.FindKey(Lisoloo.Server.Auth.KeyMaterial.Hash(key.ApiKey))!.AccountId;
-        var (ledgerBalance, reserved) = server.Store.LedgerTotals(accountId);
+        var accountId = (await server.Store.FindKeyAsync(Lisoloo.Server.Auth.KeyMaterial.Hash(key.ApiKey)))!.AccountId;
+        var (ledgerBalance, reserved) = await server.Store.LedgerTotalsAsync(accountId);
         Assert.That((ledgerBalance, reserved), Is.EqualTo((800_000L, 0L)), "the ledger agrees, and nothing stays reserved");
     }
 
