@@ -5,6 +5,7 @@ using Lisoloo.Server.Carriers.Sandbox;
 using Lisoloo.Server.Carriers.Smpp;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Storage;
+using Lisoloo.Server.Storage.Postgres;
 using Lisoloo.Server.Storage.Sqlite;
 using Lisoloo.Server.Webhooks;
 using Lisoloo.Server.Workers;
@@ -31,8 +32,15 @@ internal static class ServerComposition
             return new SqliteDatabase(connectionString, o.Store.MaxBatch, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteDatabase>());
         });
         services.AddSingleton<SqliteStore>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ServerOptions>>().Value.Store;
+            var loggers = sp.GetRequiredService<ILoggerFactory>();
+            return new PostgresStore(new PostgresDatabase(o.ConnectionString!, loggers.CreateLogger<PostgresDatabase>()),
+                sp.GetRequiredService<TimeProvider>(), o.MaxBatch, loggers.CreateLogger<PostgresStore>());
+        });
         services.AddSingleton<ILisolooStore>(sp => sp.GetRequiredService<IOptions<ServerOptions>>().Value.Store.IsPostgres
-            ? throw new NotSupportedException("Lisoloo:Store:Provider=postgres is not implemented in this build yet; use sqlite.")
+            ? sp.GetRequiredService<PostgresStore>()
             : sp.GetRequiredService<SqliteStore>());
         services.AddSingleton<IKeyStore>(sp => sp.GetRequiredService<ILisolooStore>());
         services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<ILisolooStore>());
@@ -54,7 +62,11 @@ internal static class ServerComposition
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         services.AddLisolooStore(builder.Configuration);
-        services.AddSingleton<IRateLimiter, RateLimiter>();
+        // One node keeps its rate-limit windows in memory; nodes sharing PostgreSQL count in the database.
+        services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<IOptions<ServerOptions>>().Value.Store.IsPostgres
+            ? new PostgresRateLimiter(sp.GetRequiredService<PostgresStore>(), sp.GetRequiredService<TimeProvider>())
+            : new RateLimiter(sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<StoreInitializer>(); // first: the schema is current before any worker or request uses it
         services.AddSingleton<WorkSignals>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ICarrier, SandboxCarrier>();

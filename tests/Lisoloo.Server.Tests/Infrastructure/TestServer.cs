@@ -16,14 +16,17 @@ using Microsoft.Extensions.Logging;
 namespace Lisoloo.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The real server on real Kestrel (loopback, ephemeral port) over a real SQLite file in a temp folder, with fast
-/// sandbox and webhook delays. Dispose stops it and deletes the folder.
+/// The real server on real Kestrel (loopback, ephemeral port) over a real SQLite file in a temp folder, or over a fresh
+/// PostgreSQL database (<see cref="StoreKind.Postgres"/>), with fast sandbox and webhook delays. Dispose stops it and
+/// deletes the folder and the database.
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     public const string ApiPath = "/api/v1/lisoloo/sms-api/";
 
     private readonly WebApplication _app;
+
+    private PostgresTestDatabase? _postgres;
 
     private TestServer(WebApplication app, string dataDirectory, Uri baseUrl, HttpMessageHandler? inMemoryHandler)
     {
@@ -55,8 +58,20 @@ internal sealed class TestServer : IAsyncDisposable
     public ILisolooStore Store => Services.GetRequiredService<ILisolooStore>();
 
     /// <summary>Starts a server. <paramref name="settings"/> override configuration keys (e.g. <c>Lisoloo:RateLimits:SendPerMinute</c>).</summary>
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataDirectory = null, bool inMemory = false)
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataDirectory = null,
+        bool inMemory = false, StoreKind store = StoreKind.Sqlite)
     {
+        PostgresTestDatabase? postgres = null;
+        if (store == StoreKind.Postgres)
+        {
+            postgres = await PostgresTestDatabase.CreateAsync().ConfigureAwait(false);
+            settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+            {
+                ["Lisoloo:Store:Provider"] = "postgres",
+                ["Lisoloo:Store:ConnectionString"] = postgres.ConnectionString,
+            };
+        }
+
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var config = new Dictionary<string, string?>
@@ -95,11 +110,11 @@ internal sealed class TestServer : IAsyncDisposable
         await app.StartAsync().ConfigureAwait(false);
         if (inMemory)
         {
-            return new TestServer(app, dataDirectory, new Uri("http://localhost/"), app.GetTestServer().CreateHandler());
+            return new TestServer(app, dataDirectory, new Uri("http://localhost/"), app.GetTestServer().CreateHandler()) { _postgres = postgres };
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, dataDirectory, new Uri(address.TrimEnd('/') + "/"), null);
+        return new TestServer(app, dataDirectory, new Uri(address.TrimEnd('/') + "/"), null) { _postgres = postgres };
     }
 
     /// <summary>Creates a key through the same code as <c>keys create</c>.</summary>
@@ -168,6 +183,11 @@ internal sealed class TestServer : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync().ConfigureAwait(false);
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

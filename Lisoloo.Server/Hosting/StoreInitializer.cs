@@ -1,0 +1,11 @@
+using Lisoloo.Server.Storage;
+
+namespace Lisoloo.Server.Hosting;
+
+/// <summary>Brings the store's schema up to date when the server starts, so a bad connection or a newer schema stops the start with its reason.</summary>
+internal sealed class StoreInitializer(ILisolooStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
