@@ -65,11 +65,13 @@ internal sealed class TestServer : IAsyncDisposable
         if (store == StoreKind.Postgres)
         {
             postgres = await PostgresTestDatabase.CreateAsync().ConfigureAwait(false);
-            settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+            var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
             {
                 ["Lisoloo:Store:Provider"] = "postgres",
                 ["Lisoloo:Store:ConnectionString"] = postgres.ConnectionString,
             };
+            merged.TryAdd("Lisoloo:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))); // required on PostgreSQL
+            settings = merged;
         }
 
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));

@@ -219,7 +219,7 @@ public sealed class StoreContractTests(StoreKind kind)
         var (key, _) = await CreateKeyAsync("inline", balance: 1_000_000, webhook: "https://hooks.example/in");
         var send = Immediate(key, "+14155550100", "+99900000004");
         await _store.AcceptSendAsync(key, send, null, Response("i"));
-        var sandbox = new Carriers.Sandbox.SandboxCarrier(Microsoft.Extensions.Options.Options.Create(new Configuration.ServerOptions()), _clock);
+        var sandbox = new Carriers.Sandbox.SandboxCarrier(Microsoft.Extensions.Options.Options.Create(new Lisoloo.Server.Configuration.ServerOptions()), _clock);
 
         var claim = await _store.ClaimDeliveriesAsync(10, Lease, env => env == "test" ? sandbox : null, RetryDelay);
         Assert.That((claim.Claimed, claim.ToSubmit.Count), Is.EqualTo((2, 0)));
