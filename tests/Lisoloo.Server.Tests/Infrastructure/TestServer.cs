@@ -60,15 +60,34 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>Starts a server. <paramref name="settings"/> override configuration keys (e.g. <c>Lisoloo:RateLimits:SendPerMinute</c>).</summary>
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataDirectory = null,
         bool inMemory = false, StoreKind store = StoreKind.Sqlite)
+        => await StartCoreAsync(settings, services, dataDirectory, inMemory, store, joining: null).ConfigureAwait(false);
+
+    /// <summary>
+    /// Starts another node on <paramref name="first"/>'s PostgreSQL database (same master key), as a second server
+    /// behind the same load balancer would be; the database is dropped with the first node.
+    /// </summary>
+    public static async Task<TestServer> StartNodeAsync(TestServer first, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var postgres = first._postgres ?? throw new InvalidOperationException("Only a PostgreSQL server has other nodes.");
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Lisoloo:MasterKey"] = first.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Lisoloo.Server.Configuration.ServerOptions>>().Value.MasterKey,
+        };
+        return await StartCoreAsync(merged, services, null, false, StoreKind.Postgres, joining: postgres).ConfigureAwait(false);
+    }
+
+    private static async Task<TestServer> StartCoreAsync(IDictionary<string, string?>? settings, Action<IServiceCollection>? services, string? dataDirectory,
+        bool inMemory, StoreKind store, PostgresTestDatabase? joining)
     {
         PostgresTestDatabase? postgres = null;
         if (store == StoreKind.Postgres)
         {
-            postgres = await PostgresTestDatabase.CreateAsync().ConfigureAwait(false);
+            var database = joining ?? await PostgresTestDatabase.CreateAsync().ConfigureAwait(false);
+            postgres = joining is null ? database : null; // the node that created the database drops it
             var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
             {
                 ["Lisoloo:Store:Provider"] = "postgres",
-                ["Lisoloo:Store:ConnectionString"] = postgres.ConnectionString,
+                ["Lisoloo:Store:ConnectionString"] = database.ConnectionString,
             };
             merged.TryAdd("Lisoloo:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))); // required on PostgreSQL
             settings = merged;

@@ -364,36 +364,6 @@ public sealed class StoreContractTests(StoreKind kind)
         await limiters[0].TrimAsync();
     }
 
-    [Test]
-    public async Task Nodes_starting_together_migrate_the_schema_once()
-    {
-        if (kind != StoreKind.Postgres)
-        {
-            Assert.Ignore("SQLite is one node: its schema is created when the file opens.");
-        }
-
-        await using var fresh = await PostgresTestDatabase.CreateAsync();
-        var databases = Enumerable.Range(0, 4)
-            .Select(_ => new Lisoloo.Server.Storage.Postgres.PostgresDatabase(fresh.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)).ToList();
-        try
-        {
-            await Task.WhenAll(databases.Select(d => d.EnsureSchemaAsync()));
-            var versions = await databases[0].ReadAsync(async c =>
-            {
-                await using var cmd = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM schema_migrations", c);
-                return (long)(await cmd.ExecuteScalarAsync())!;
-            }, CancellationToken.None);
-            Assert.That(versions, Is.EqualTo(Lisoloo.Server.Storage.Postgres.PostgresSchema.LatestVersion));
-        }
-        finally
-        {
-            foreach (var d in databases)
-            {
-                await d.DisposeAsync();
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ helpers
 
     private async Task<(ApiKeyInfo Key, byte[] Hash)> CreateKeyAsync(string merchant, long balance, string environment = "test", string? webhook = null)
