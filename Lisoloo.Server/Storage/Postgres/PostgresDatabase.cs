@@ -51,12 +51,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="read"/> on a pooled connection (autocommit).</summary>
-    public async ValueTask<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> on a pooled connection in autocommit: reads, and writes of one statement.</summary>
+    public async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await read(connection).ConfigureAwait(false);
+        return await work(connection).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -102,6 +102,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the pool.</summary>
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 }
 
@@ -157,11 +158,15 @@ internal static class Sql
         return await r.ReadAsync().ConfigureAwait(false) ? map(r) : default;
     }
 
+    /// <summary>Column <paramref name="i"/> as text, or null.</summary>
     public static string? NullableString(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
+    /// <summary>Column <paramref name="i"/> as an integer, or null.</summary>
     public static int? NullableInt(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
 
+    /// <summary>Column <paramref name="i"/> as a bigint, or null.</summary>
     public static long? NullableLong(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
+    /// <summary>Column <paramref name="i"/> as bytes, or null.</summary>
     public static byte[]? NullableBytes(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : (byte[])r.GetValue(i);
 }

@@ -24,7 +24,7 @@ internal sealed class PostgresRateLimiter(PostgresStore store, TimeProvider time
 
     private async ValueTask<RateLimitDecision> CountAsync(long keyId, RateLimitedEndpoint endpoint, int limit, long now, CancellationToken cancellationToken)
     {
-        var count = await store.Database.ReadAsync(async c => Convert.ToInt64(await Sql.ScalarAsync(c, null, """
+        var count = await store.Database.RunAsync(async c => Convert.ToInt64(await Sql.ScalarAsync(c, null, """
             INSERT INTO rate_windows(key_id, endpoint, minute, count) VALUES ($1, $2, $3, 1)
             ON CONFLICT (key_id, endpoint, minute) DO UPDATE SET count = rate_windows.count + 1
             RETURNING count
@@ -36,6 +36,6 @@ internal sealed class PostgresRateLimiter(PostgresStore store, TimeProvider time
     public async ValueTask TrimAsync(CancellationToken cancellationToken = default)
     {
         var minute = time.GetUtcNow().ToUnixTimeMilliseconds() / 60_000;
-        await store.Database.ReadAsync(c => Sql.ExecAsync(c, null, "DELETE FROM rate_windows WHERE minute < $1", minute), cancellationToken).ConfigureAwait(false);
+        await store.Database.RunAsync(c => Sql.ExecAsync(c, null, "DELETE FROM rate_windows WHERE minute < $1", minute), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -21,6 +21,7 @@ internal static class PostgresSchema
     /// <summary>The newest version this build knows.</summary>
     public static int LatestVersion => Migrations.Length;
 
+    /// <summary>Applies the migrations this database lacks, under the advisory lock; fails when the database is newer than this build.</summary>
     public static async Task MigrateAsync(NpgsqlDataSource source, ILogger logger, CancellationToken cancellationToken)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -91,7 +91,7 @@ internal sealed partial class PostgresStore
                 {
                     // Another node stored this key meanwhile (ON CONFLICT waited for its commit): answer with its record.
                     await ReplayStoredAsync(c, tx, items, lost, since, outcomes, decided).ConfigureAwait(false);
-                    foreach (var i in lost.Where(i => !decided[i]))
+                    if (lost.Exists(i => !decided[i]))
                     {
                         throw new InvalidOperationException("An idempotency record was neither claimed nor found.");
                     }

@@ -73,7 +73,7 @@ internal sealed partial class PostgresStore
     }, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyDictionary<string, long>> CountEventsAsync(CancellationToken cancellationToken = default) => _db.ReadAsync(async c =>
+    public ValueTask<IReadOnlyDictionary<string, long>> CountEventsAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
         (IReadOnlyDictionary<string, long>)(await Sql.ListAsync(c, null, "SELECT state, COUNT(*) FROM events GROUP BY state",
             r => (r.GetString(0), r.GetInt64(1))).ConfigureAwait(false)).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal), cancellationToken);
 

@@ -11,7 +11,7 @@ internal sealed partial class PostgresStore
     private static readonly string[] StageNames = ["pending", "queued", "processing", "sent", "accepted"];
 
     /// <inheritdoc/>
-    public ValueTask<SendView?> GetSendAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => _db.ReadAsync(async c =>
+    public ValueTask<SendView?> GetSendAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
     {
         var view = await Sql.FirstAsync(c, null, """
             SELECT id, message_id, sending_type, state, encoding, segments, sender_id, total_recipients, total_messages,
@@ -57,7 +57,7 @@ internal sealed partial class PostgresStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<string?> OtherEnvironmentOfAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => _db.ReadAsync(async c =>
+    public ValueTask<string?> OtherEnvironmentOfAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
         await Sql.ScalarAsync(c, null, """
             SELECT a2.environment FROM sends s JOIN accounts a2 ON a2.id = s.account_id JOIN accounts a1 ON a1.merchant_id = a2.merchant_id
             WHERE s.message_id=$1 AND a1.id=$2 AND a2.id <> $2

@@ -26,7 +26,7 @@ internal sealed partial class PostgresStore
             """, Now, maxOccurrences).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<long?> NextScheduledAtAsync(CancellationToken cancellationToken = default) => _db.ReadAsync(async c =>
+    public ValueTask<long?> NextScheduledAtAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
         await Sql.ScalarAsync(c, null, "SELECT MIN(due_at) FROM occurrences WHERE state='scheduled'").ConfigureAwait(false) as long?, cancellationToken);
 
     // ------------------------------------------------------------------ dispatcher
@@ -294,10 +294,10 @@ internal sealed partial class PostgresStore
     }, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<long?> NextAnnouncedReceiptAtAsync(CancellationToken cancellationToken = default) => _db.ReadAsync(async c =>
+    public ValueTask<long?> NextAnnouncedReceiptAtAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
         await Sql.ScalarAsync(c, null, "SELECT MIN(due_at) FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL").ConfigureAwait(false) as long?, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<long> CountPendingDeliveriesAsync(CancellationToken cancellationToken = default) => _db.ReadAsync(async c =>
+    public ValueTask<long> CountPendingDeliveriesAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
         (long)(await Sql.ScalarAsync(c, null, "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending','queued')").ConfigureAwait(false))!, cancellationToken);
 }

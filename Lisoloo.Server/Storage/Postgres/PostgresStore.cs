@@ -89,14 +89,14 @@ internal sealed partial class PostgresStore : ILisolooStore, IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask<bool> AnyKeyAsync(CancellationToken cancellationToken = default) =>
-        _db.ReadAsync(async c => await Sql.ScalarAsync(c, null, "SELECT EXISTS(SELECT 1 FROM api_keys)").ConfigureAwait(false) is true, cancellationToken);
+        _db.RunAsync(async c => await Sql.ScalarAsync(c, null, "SELECT EXISTS(SELECT 1 FROM api_keys)").ConfigureAwait(false) is true, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<ApiKeyInfo?> FindKeyCachedAsync(byte[] keyHash, CancellationToken cancellationToken = default)
         => _keyCache.FindAsync(keyHash, FindKeyAsync, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<ApiKeyInfo?> FindKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default) => _db.ReadAsync(c => Sql.FirstAsync(c, null, """
+    public ValueTask<ApiKeyInfo?> FindKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default) => _db.RunAsync(c => Sql.FirstAsync(c, null, """
         SELECT k.id, k.account_id, m.name, k.environment, k.prefix, a.currency, a.unit_price_micros, k.default_sender,
                k.webhook_url, k.webhook_events, k.webhook_disabled_at, k.send_per_minute, k.status_per_minute,
                k.balance_per_minute, k.calculate_per_minute, k.key_hash, k.revoked_at
@@ -117,7 +117,7 @@ internal sealed partial class PostgresStore : ILisolooStore, IAsyncDisposable
         }, keyHash), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<ApiKeyListing>> ListKeysAsync(CancellationToken cancellationToken = default) => _db.ReadAsync(async c =>
+    public ValueTask<IReadOnlyList<ApiKeyListing>> ListKeysAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
         (IReadOnlyList<ApiKeyListing>)await Sql.ListAsync(c, null, """
             SELECT k.id, m.name, k.environment, k.prefix, k.created_at, k.revoked_at, k.webhook_url, k.webhook_events, k.webhook_disabled_at
             FROM api_keys k JOIN accounts a ON a.id = k.account_id JOIN merchants m ON m.id = a.merchant_id ORDER BY k.id DESC
@@ -148,11 +148,11 @@ internal sealed partial class PostgresStore : ILisolooStore, IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask<AccountBalance?> GetBalanceAsync(long accountId, CancellationToken cancellationToken = default) =>
-        _db.ReadAsync(c => Sql.FirstAsync<AccountBalance?>(c, null, BalanceSelect + " WHERE a.id = $1", MapBalance, accountId), cancellationToken);
+        _db.RunAsync(c => Sql.FirstAsync<AccountBalance?>(c, null, BalanceSelect + " WHERE a.id = $1", MapBalance, accountId), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<AccountBalance?> GetBalanceAsync(string merchant, string environment, CancellationToken cancellationToken = default) =>
-        _db.ReadAsync(c => Sql.FirstAsync<AccountBalance?>(c, null, BalanceSelect + " WHERE m.name = $1 AND a.environment = $2", MapBalance, merchant, environment), cancellationToken);
+        _db.RunAsync(c => Sql.FirstAsync<AccountBalance?>(c, null, BalanceSelect + " WHERE m.name = $1 AND a.environment = $2", MapBalance, merchant, environment), cancellationToken);
 
     /// <inheritdoc/>
     public Task<AccountBalance?> TopUpAsync(string merchant, string environment, long micros, CancellationToken cancellationToken = default) =>
@@ -170,7 +170,7 @@ internal sealed partial class PostgresStore : ILisolooStore, IAsyncDisposable
         }, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<(long Balance, long Reserved)> LedgerTotalsAsync(long accountId, CancellationToken cancellationToken = default) => _db.ReadAsync(c =>
+    public ValueTask<(long Balance, long Reserved)> LedgerTotalsAsync(long accountId, CancellationToken cancellationToken = default) => _db.RunAsync(c =>
         Sql.FirstAsync(c, null, """
             SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount_micros WHEN 'refund' THEN amount_micros WHEN 'reserve' THEN -amount_micros ELSE 0 END),0)::bigint,
                    COALESCE(SUM(CASE kind WHEN 'reserve' THEN amount_micros WHEN 'refund' THEN -amount_micros WHEN 'spend' THEN -amount_micros ELSE 0 END),0)::bigint

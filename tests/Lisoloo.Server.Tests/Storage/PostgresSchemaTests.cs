@@ -16,7 +16,7 @@ public sealed class PostgresSchemaTests
         try
         {
             await Task.WhenAll(databases.Select(d => d.EnsureSchemaAsync()));
-            var versions = await databases[0].ReadAsync(async c =>
+            var versions = await databases[0].RunAsync(async c =>
             {
                 await using var cmd = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM schema_migrations", c);
                 return (long)(await cmd.ExecuteScalarAsync())!;
