@@ -17,9 +17,6 @@ public sealed class MultiNodeTests
 
     private readonly List<TestServer> _nodes = [];
 
-    [SetUp]
-    public void RequirePostgres() => PostgresTestDatabase.Cluster();
-
     [TearDown]
     public async Task StopAsync()
     {
