@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using Lisoloo.Sdk;
+using Lisoloo.Server.Carriers;
+using Lisoloo.Server.Storage;
 using Lisoloo.Server.Tests.Infrastructure;
 using Lisoloo.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -101,5 +104,82 @@ public sealed class MultiNodeTests
             Assert.That(receiver.Received, Has.Count.EqualTo(80));
             Assert.That((balance.Balance, balance.Reserved), Is.EqualTo((9.6m, 0m)), "20 SMS spent, nothing left reserved");
         });
+    }
+
+    [Test]
+    public async Task A_node_that_stops_mid_submit_leaves_its_deliveries_to_another_node_once_the_lease_ends()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var masterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var settings = new Dictionary<string, string?> { ["Lisoloo:LiveCarrier"] = "route", ["Lisoloo:Workers:Lease"] = "00:00:01" };
+        var stuck = new HangingCarrier();
+        var healthy = new AnsweringCarrier();
+
+        var dying = await TestServer.StartOnDatabaseAsync(database, masterKey, settings, s => s.AddSingleton<ICarrier>(stuck));
+        var key = await dying.CreateKeyAsync(merchant: "takeover", environment: "live", balance: 1m, unitPrice: 0.1m);
+        using (var client = dying.Client(key.ApiKey))
+        {
+            await client.SendAsync(new SendRequest(["+14155550100", "+14155550101"], "Survives its node"));
+        }
+
+        await Wait.UntilAsync(() => stuck.Received.Count == 2, TimeSpan.FromSeconds(20), "the first node claimed both and is submitting");
+        await dying.DisposeAsync(); // stops with the submit unanswered: the rows keep their lease
+
+        await using var survivor = await TestServer.StartOnDatabaseAsync(database, masterKey, settings, s => s.AddSingleton<ICarrier>(healthy));
+        await Wait.UntilAsync(async () => (await survivor.Store.GetBalanceAsync("takeover", "live"))!.ReservedMicros == 0, TimeSpan.FromSeconds(20),
+            "the other node submitted them after the lease");
+
+        var account = (await survivor.Store.GetBalanceAsync("takeover", "live"))!;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(healthy.Received.OrderBy(x => x), Is.EqualTo(new[] { "+14155550100", "+14155550101" }), "each taken over once");
+            Assert.That((account.BalanceMicros, account.ReservedMicros), Is.EqualTo((800_000L, 0L)), "spent once");
+            Assert.That(await survivor.Store.LedgerTotalsAsync(account.AccountId), Is.EqualTo((800_000L, 0L)));
+        });
+    }
+
+    /// <summary>A live route that takes the batch and never answers (a node dying mid-submit).</summary>
+    private sealed class HangingCarrier : ICarrier
+    {
+        public ConcurrentBag<string> Received { get; } = [];
+
+        public string Name => "route";
+
+        public bool IsReady => true;
+
+        public string Describe() => "never answers";
+
+        public async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+        {
+            foreach (var d in batch)
+            {
+                Received.Add(d.Recipient);
+            }
+
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    /// <summary>A live route that accepts everything.</summary>
+    private sealed class AnsweringCarrier : ICarrier
+    {
+        public ConcurrentBag<string> Received { get; } = [];
+
+        public string Name => "route";
+
+        public bool IsReady => true;
+
+        public string Describe() => "answers";
+
+        public Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+        {
+            foreach (var d in batch)
+            {
+                Received.Add(d.Recipient);
+            }
+
+            return Task.FromResult<IReadOnlyList<SubmitResult>>(batch.Select(d => new SubmitResult(d.DeliveryId, true, "ref-" + d.DeliveryId, null, null, null, 0)).ToList());
+        }
     }
 }

@@ -76,6 +76,17 @@ internal sealed class TestServer : IAsyncDisposable
         return await StartCoreAsync(merged, services, null, false, StoreKind.Postgres, joining: postgres).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts a node on a PostgreSQL database the caller owns (and drops): nodes of one database can then stop in any
+    /// order, as when one of them crashes. Every node must be given the same <paramref name="masterKey"/>.
+    /// </summary>
+    public static async Task<TestServer> StartOnDatabaseAsync(PostgresTestDatabase database, string masterKey, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Lisoloo:MasterKey"] = masterKey };
+        return await StartCoreAsync(merged, services, null, false, StoreKind.Postgres, joining: database).ConfigureAwait(false);
+    }
+
     private static async Task<TestServer> StartCoreAsync(IDictionary<string, string?>? settings, Action<IServiceCollection>? services, string? dataDirectory,
         bool inMemory, StoreKind store, PostgresTestDatabase? joining)
     {
