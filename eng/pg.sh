@@ -109,21 +109,26 @@ stop_cluster() {
   if [ -f "$data/postmaster.pid" ]; then
     local pid; pid="$(head -n 1 "$data/postmaster.pid" 2>/dev/null || true)"
     if [[ "$pid" =~ ^[0-9]+$ ]] && is_postgres "$pid"; then
-      local bindir; bindir="$(cat "$dir/bindir" 2>/dev/null || true)"
+      local bindir stopped=0 i; bindir="$(cat "$dir/bindir" 2>/dev/null || true)"
       if [ -x "$bindir/pg_ctl" ]; then
         run_user="$(stat -c %U "$data")"
-        as_user / "$bindir/pg_ctl" stop -D "$data" -m fast -w -t 30 -s >&2 || say "pg_ctl stop failed; stopping PID $pid by signal"
+        # Returns once postmaster.pid is gone, i.e. every server process has exited.
+        if as_user / "$bindir/pg_ctl" stop -D "$data" -m fast -w -t 30 -s >&2; then stopped=1; fi
       fi
-      # Fast shutdown by signal (SIGINT), then immediate (SIGQUIT), then SIGKILL; each with a deadline.
-      local sig
-      for sig in INT QUIT KILL; do
-        pid_alive "$pid" || break
-        kill "-$sig" "$pid" 2>/dev/null || true
-        local i
-        for i in $(seq 1 100); do pid_alive "$pid" || break; sleep 0.1; done
-      done
-      pid_alive "$pid" && die "postgres (PID $pid) is still running"
-      # Its children (checkpointer, walwriter...) leave with it; wait until none holds the data dir.
+      if [ "$stopped" -eq 0 ]; then
+        say "pg_ctl stop failed; stopping PID $pid by signal"
+        # Fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL; 10 s each. An exited postmaster may stay a
+        # zombie until init reaps it: is_postgres does not count it (a zombie has no command line).
+        local sig
+        for sig in INT QUIT KILL; do
+          is_postgres "$pid" || break
+          kill "-$sig" "$pid" 2>/dev/null || true
+          for i in $(seq 1 100); do is_postgres "$pid" || break; sleep 0.1; done
+        done
+        ! is_postgres "$pid" || die "postgres (PID $pid) is still running"
+      fi
+      # Until its parent (init) reaps it, the exited postmaster still shows in pgrep as a zombie: give that 5 s.
+      for i in $(seq 1 50); do pid_alive "$pid" || break; sleep 0.1; done
     fi
   fi
   if [ "$cluster" != "$dir" ]; then

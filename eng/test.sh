@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. Installs what the tests need when it is missing (npm peers: the real WireMock
-# and the `smpp` SMSC; later PostgreSQL), and ends with one line: "N passed, N failed[, N skipped]".
+# and the `smpp` SMSC; PostgreSQL from Debian's package), and ends with one line: "N passed, N failed[, N skipped]".
 # Usage: eng/test.sh [extra dotnet test arguments, e.g. --filter Category=Contract]
 set -euo pipefail
 
@@ -24,6 +24,24 @@ if [ -f "$peers/package-lock.json" ]; then
 fi
 command -v java >/dev/null || { echo "test.sh: java (17+) is required for WireMock" >&2; exit 1; }
 
+# --- PostgreSQL: one private cluster for the run (eng/pg.sh), its connection string in LISOLOO_TEST_POSTGRES;
+#     stopped and removed at exit, failure and Ctrl-C alike --------------------------------------------------------
+pg_dir="$root/.eng-tmp/pg"
+stop_pg() {
+  "$root/eng/pg.sh" stop "$pg_dir" >/dev/null || echo "test.sh: could not stop the PostgreSQL cluster in $pg_dir" >&2
+}
+"$root/eng/pg.sh" stop "$pg_dir" 2>/dev/null || rm -rf "$pg_dir"   # what a killed run left behind
+trap stop_pg EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+if ! LISOLOO_TEST_POSTGRES="$("$root/eng/pg.sh" start "$pg_dir")"; then
+  echo "test.sh: the test PostgreSQL cluster did not start (eng/pg.sh start $pg_dir; why is above); tests need it" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export LISOLOO_TEST_POSTGRES
+echo "test.sh: PostgreSQL test cluster: $LISOLOO_TEST_POSTGRES"
+
 # --- build once, then test every project -------------------------------------------------------------
 if ! dotnet build "$root/Lisoloo.sln" -c Release -nologo -clp:ErrorsOnly; then
   echo "test.sh: the build failed" >&2
@@ -34,6 +52,7 @@ fi
 status=0
 dotnet test "$root/Lisoloo.sln" -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" "$@" -- NUnit.NumberOfTestWorkers=2 || status=$?
+stop_pg   # the checks below need no database
 
 # --- native AOT proof: samples/AotSmoke publishes with zero trim/AOT warnings (they are errors there), and the
 #     native binary then sends through the reference server (started here on a free loopback port, stopped by PID) --

@@ -40,7 +40,7 @@ internal sealed class StoreOptions
     /// <summary>The PostgreSQL provider: several nodes over one database.</summary>
     public const string Postgres = "postgres";
 
-    /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    /// <summary><c>sqlite</c> (default: one node, embedded) or <c>postgres</c> (several nodes over one database; see docs/server.md).</summary>
     public string Provider { get; set; } = Sqlite;
 
     /// <summary>
@@ -52,7 +52,7 @@ internal sealed class StoreOptions
     /// <summary>Folder for the SQLite database and the generated master key; default <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Most requests committed in one group-commit transaction.</summary>
+    /// <summary>Most accepts committed in one group-commit transaction (per node on PostgreSQL).</summary>
     public int MaxBatch { get; set; } = 512;
 
     /// <summary>True when <see cref="Provider"/> names PostgreSQL.</summary>
@@ -79,6 +79,12 @@ internal sealed class StoreOptionsValidator : Microsoft.Extensions.Options.IVali
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
         var problems = options.Store.Problems().ToList();
+        if (options.Store.IsPostgres && string.IsNullOrWhiteSpace(options.MasterKey))
+        {
+            // A master.key generated per node would leave each node unable to decrypt the webhook secrets the others stored.
+            problems.Add("Lisoloo:MasterKey is required with Lisoloo:Store:Provider=postgres: every node must decrypt the webhook secrets any node stored (base64 of 32 bytes, the same on every node).");
+        }
+
         return problems.Count == 0
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
             : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems);

@@ -5,7 +5,6 @@ using Lisoloo.Server.Carriers.Sandbox;
 using Lisoloo.Server.Carriers.Smpp;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Storage;
-using Lisoloo.Server.Storage.Sqlite;
 using Lisoloo.Server.Webhooks;
 using Lisoloo.Server.Workers;
 using Microsoft.Extensions.Options;
@@ -22,25 +21,8 @@ internal static class ServerComposition
     public static IServiceCollection AddLisolooStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section));
-        services.AddSingleton<IValidateOptions<ServerOptions>, StoreOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
-            var connectionString = o.Store.ConnectionString ?? $"Data Source={Path.Combine(o.Store.DataDirectory, "lisoloo.db")}";
-            return new SqliteDatabase(connectionString, o.Store.MaxBatch, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteDatabase>());
-        });
-        services.AddSingleton<SqliteStore>();
-        services.AddSingleton<ILisolooStore>(sp => sp.GetRequiredService<IOptions<ServerOptions>>().Value.Store.IsPostgres
-            ? throw new NotSupportedException("Lisoloo:Store:Provider=postgres is not implemented in this build yet; use sqlite.")
-            : sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IKeyStore>(sp => sp.GetRequiredService<ILisolooStore>());
-        services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<ILisolooStore>());
-        services.AddSingleton<ISendStore>(sp => sp.GetRequiredService<ILisolooStore>());
-        services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<ILisolooStore>());
-        services.AddSingleton<ICarrierStore>(sp => sp.GetRequiredService<ILisolooStore>());
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ILisolooStore>());
-        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<ILisolooStore>());
+        services.AddLisolooStorage();
         services.AddSingleton(sp => SecretProtector.FromOptions(sp.GetRequiredService<IOptions<ServerOptions>>()));
         services.AddSingleton<KeyIssuer>();
         return services;
@@ -54,7 +36,7 @@ internal static class ServerComposition
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         services.AddLisolooStore(builder.Configuration);
-        services.AddSingleton<IRateLimiter, RateLimiter>();
+        services.AddHostedService<StoreInitializer>(); // first: the schema is current before any worker or request uses it
         services.AddSingleton<WorkSignals>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ICarrier, SandboxCarrier>();

@@ -7,4 +7,9 @@ namespace Lisoloo.Server.Storage;
 /// </summary>
 internal interface ILisolooStore : IKeyStore, IAccountStore, ISendStore, IDeliveryStore, ICarrierStore, IEventStore, IStoreHealth
 {
+    /// <summary>
+    /// Creates or migrates the schema (once per process; safe when several nodes start at once). Every operation also
+    /// waits for it, so calling this is only how a start fails early on an unreachable or newer database.
+    /// </summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
 }

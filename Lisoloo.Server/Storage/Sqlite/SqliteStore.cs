@@ -28,6 +28,9 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time) 
     /// <inheritdoc/>
     public ValueTask<bool> PingAsync(CancellationToken cancellationToken = default) => new(db.Ping());
 
+    /// <summary>Nothing to do: <see cref="SqliteDatabase"/> creates the schema when it opens the file.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     // ------------------------------------------------------------------ keys and accounts

@@ -4,13 +4,14 @@ using Lisoloo.Server.Tests.Infrastructure;
 namespace Lisoloo.Server.Tests.Api;
 
 /// <summary>Test keys never touch the live balance or a live route; messages stay in their environment.</summary>
-[TestFixture]
-public sealed class EnvironmentIsolationTests
+[TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.Postgres)]
+public sealed class EnvironmentIsolationTests(StoreKind store)
 {
     [Test]
     public async Task Test_and_live_keys_of_one_merchant_keep_balances_routes_and_messages_apart()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(store: store);
         var test = await server.CreateKeyAsync(merchant: "both", environment: "test", balance: 5m);
         var live = await server.CreateKeyAsync(merchant: "both", environment: "live", balance: 7m);
         using var testClient = server.Client(test.ApiKey);

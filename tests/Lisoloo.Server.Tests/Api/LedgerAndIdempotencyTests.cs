@@ -6,8 +6,9 @@ using Lisoloo.Server.Tests.Infrastructure;
 namespace Lisoloo.Server.Tests.Api;
 
 /// <summary>Money under concurrency, and one charge per idempotency key.</summary>
-[TestFixture]
-public sealed class LedgerAndIdempotencyTests
+[TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.Postgres)]
+public sealed class LedgerAndIdempotencyTests(StoreKind store)
 {
     private TestServer _server = null!;
 
@@ -15,10 +16,16 @@ public sealed class LedgerAndIdempotencyTests
     public async Task StartAsync() => _server = await TestServer.StartAsync(new Dictionary<string, string?>
     {
         ["Lisoloo:RateLimits:SendPerMinute"] = "100000",
-    });
+    }, store: store);
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _server.DisposeAsync();
+    public async Task StopAsync()
+    {
+        if (_server is not null) // null when the provider is not available (an ignored fixture)
+        {
+            await _server.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task Two_hundred_concurrent_sends_against_a_balance_for_fifty_accept_exactly_fifty()

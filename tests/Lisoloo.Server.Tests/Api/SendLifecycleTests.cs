@@ -5,16 +5,23 @@ using Lisoloo.TestSupport;
 namespace Lisoloo.Server.Tests.Api;
 
 /// <summary>Immediate sends through the SDK against the real server: sandbox outcomes, status, ledger.</summary>
-[TestFixture]
-public sealed class SendLifecycleTests
+[TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.Postgres)]
+public sealed class SendLifecycleTests(StoreKind store)
 {
     private TestServer _server = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _server = await TestServer.StartAsync();
+    public async Task StartAsync() => _server = await TestServer.StartAsync(store: store);
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _server.DisposeAsync();
+    public async Task StopAsync()
+    {
+        if (_server is not null) // null when the provider is not available (an ignored fixture)
+        {
+            await _server.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task Immediate_send_reaches_every_sandbox_outcome_and_refunds_only_the_submit_failure()

@@ -14,9 +14,10 @@ namespace Lisoloo.Server.Tests.Contract;
 /// (injected 5xx, retry scenarios) have no honest server counterpart and are not replayed. Runs on real Kestrel and on
 /// the in-memory test host.
 /// </summary>
-[TestFixture(false)]
-[TestFixture(true)]
-public sealed class ContractReplayTests(bool inMemory)
+[TestFixture(false, StoreKind.Sqlite)]
+[TestFixture(true, StoreKind.Sqlite)]
+[TestFixture(false, StoreKind.Postgres)]
+public sealed class ContractReplayTests(bool inMemory, StoreKind store)
 {
     private const string Key = "sk_test_contract0000000000000001";
     private TestServer _server = null!;
@@ -25,7 +26,7 @@ public sealed class ContractReplayTests(bool inMemory)
     [SetUp]
     public async Task StartAsync()
     {
-        _server = await TestServer.StartAsync(inMemory: inMemory);
+        _server = await TestServer.StartAsync(inMemory: inMemory, store: store);
         _key = await _server.CreateKnownKeyAsync(Key, "contract", balance: 125.5m);
     }
 
@@ -95,7 +96,7 @@ public sealed class ContractReplayTests(bool inMemory)
     public async Task Insufficient_balance_replays_against_a_balance_of_five_cents()
     {
         await _server.DisposeAsync();
-        _server = await TestServer.StartAsync(inMemory: inMemory);
+        _server = await TestServer.StartAsync(inMemory: inMemory, store: store);
         _key = await _server.CreateKnownKeyAsync(Key, "contract", balance: 0.05m);
         await ReplayAsync("error-402-insufficient-balance.json");
     }

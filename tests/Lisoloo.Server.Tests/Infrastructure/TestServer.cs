@@ -16,14 +16,17 @@ using Microsoft.Extensions.Logging;
 namespace Lisoloo.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The real server on real Kestrel (loopback, ephemeral port) over a real SQLite file in a temp folder, with fast
-/// sandbox and webhook delays. Dispose stops it and deletes the folder.
+/// The real server on real Kestrel (loopback, ephemeral port) over a real SQLite file in a temp folder, or over a fresh
+/// PostgreSQL database (<see cref="StoreKind.Postgres"/>), with fast sandbox and webhook delays. Dispose stops it and
+/// deletes the folder and the database.
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     public const string ApiPath = "/api/v1/lisoloo/sms-api/";
 
     private readonly WebApplication _app;
+
+    private PostgresTestDatabase? _postgres;
 
     private TestServer(WebApplication app, string dataDirectory, Uri baseUrl, HttpMessageHandler? inMemoryHandler)
     {
@@ -55,8 +58,52 @@ internal sealed class TestServer : IAsyncDisposable
     public ILisolooStore Store => Services.GetRequiredService<ILisolooStore>();
 
     /// <summary>Starts a server. <paramref name="settings"/> override configuration keys (e.g. <c>Lisoloo:RateLimits:SendPerMinute</c>).</summary>
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataDirectory = null, bool inMemory = false)
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataDirectory = null,
+        bool inMemory = false, StoreKind store = StoreKind.Sqlite)
+        => await StartCoreAsync(settings, services, dataDirectory, inMemory, store, joining: null).ConfigureAwait(false);
+
+    /// <summary>
+    /// Starts another node on <paramref name="first"/>'s PostgreSQL database (same master key), as a second server
+    /// behind the same load balancer would be; the database is dropped with the first node.
+    /// </summary>
+    public static async Task<TestServer> StartNodeAsync(TestServer first, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
+        var postgres = first._postgres ?? throw new InvalidOperationException("Only a PostgreSQL server has other nodes.");
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Lisoloo:MasterKey"] = first.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Lisoloo.Server.Configuration.ServerOptions>>().Value.MasterKey,
+        };
+        return await StartCoreAsync(merged, services, null, false, StoreKind.Postgres, joining: postgres).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a node on a PostgreSQL database the caller owns (and drops): nodes of one database can then stop in any
+    /// order, as when one of them crashes. Every node must be given the same <paramref name="masterKey"/>.
+    /// </summary>
+    public static async Task<TestServer> StartOnDatabaseAsync(PostgresTestDatabase database, string masterKey, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Lisoloo:MasterKey"] = masterKey };
+        return await StartCoreAsync(merged, services, null, false, StoreKind.Postgres, joining: database).ConfigureAwait(false);
+    }
+
+    private static async Task<TestServer> StartCoreAsync(IDictionary<string, string?>? settings, Action<IServiceCollection>? services, string? dataDirectory,
+        bool inMemory, StoreKind store, PostgresTestDatabase? joining)
+    {
+        PostgresTestDatabase? postgres = null;
+        if (store == StoreKind.Postgres)
+        {
+            var database = joining ?? await PostgresTestDatabase.CreateAsync().ConfigureAwait(false);
+            postgres = joining is null ? database : null; // the node that created the database drops it
+            var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+            {
+                ["Lisoloo:Store:Provider"] = "postgres",
+                ["Lisoloo:Store:ConnectionString"] = database.ConnectionString,
+            };
+            merged.TryAdd("Lisoloo:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))); // required on PostgreSQL
+            settings = merged;
+        }
+
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var config = new Dictionary<string, string?>
@@ -95,11 +142,11 @@ internal sealed class TestServer : IAsyncDisposable
         await app.StartAsync().ConfigureAwait(false);
         if (inMemory)
         {
-            return new TestServer(app, dataDirectory, new Uri("http://localhost/"), app.GetTestServer().CreateHandler());
+            return new TestServer(app, dataDirectory, new Uri("http://localhost/"), app.GetTestServer().CreateHandler()) { _postgres = postgres };
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, dataDirectory, new Uri(address.TrimEnd('/') + "/"), null);
+        return new TestServer(app, dataDirectory, new Uri(address.TrimEnd('/') + "/"), null) { _postgres = postgres };
     }
 
     /// <summary>Creates a key through the same code as <c>keys create</c>.</summary>
@@ -168,6 +215,11 @@ internal sealed class TestServer : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync().ConfigureAwait(false);
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

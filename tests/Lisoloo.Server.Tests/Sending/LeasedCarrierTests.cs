@@ -13,8 +13,9 @@ namespace Lisoloo.Server.Tests.Sending;
 /// asynchronous carrier for live keys, as the SMPP bridge uses it. The sandbox takes the inline path instead; both must
 /// give the same states, stage times, money and events.
 /// </summary>
-[TestFixture]
-public sealed class LeasedCarrierTests
+[TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.Postgres)]
+public sealed class LeasedCarrierTests(StoreKind store)
 {
     private const string Refused = "+15550000001";
 
@@ -24,7 +25,7 @@ public sealed class LeasedCarrierTests
         var carrier = new RecordingCarrier();
         await using var server = await TestServer.StartAsync(
             new Dictionary<string, string?> { ["Lisoloo:LiveCarrier"] = carrier.Name },
-            services => services.AddSingleton<ICarrier>(carrier));
+            services => services.AddSingleton<ICarrier>(carrier), store: store);
         var key = await server.CreateKeyAsync(merchant: "leased", environment: "live", balance: 1m, unitPrice: 0.1m);
         using var client = server.Client(key.ApiKey);
 

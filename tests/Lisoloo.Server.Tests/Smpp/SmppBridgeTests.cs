@@ -11,9 +11,10 @@ namespace Lisoloo.Server.Tests.Smpp;
 /// Live keys end to end over SMPP: the real server (Kestrel on loopback) bound to an SMSC nobody here wrote (the npm
 /// <c>smpp</c> package, tests/peers/smsc), driven through the SDK, with webhooks to a real listener.
 /// </summary>
-[TestFixture]
+[TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.Postgres)]
 [NonParallelizable]
-public sealed class SmppBridgeTests
+public sealed class SmppBridgeTests(StoreKind store)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private NodeSmsc _smsc = null!;
@@ -319,7 +320,7 @@ public sealed class SmppBridgeTests
             settings[k] = v;
         }
 
-        return TestServer.StartAsync(settings);
+        return TestServer.StartAsync(settings, store: store);
     }
 
     private static async Task<string> HealthOfAsync(TestServer server)

@@ -1,0 +1,172 @@
+using Npgsql;
+
+namespace Lisoloo.Server.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL database: one <see cref="NpgsqlDataSource"/> (the connection pool), the schema migrated at start, and
+/// the two ways statements run: a read on a pooled connection, or a transaction that is retried from the start when
+/// PostgreSQL reports a deadlock or a serialization failure (the only errors a retry can cure).
+/// </summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    private const int MaxAttempts = 5;
+
+    private readonly NpgsqlDataSource _source;
+    private readonly ILogger _logger;
+    private readonly Lock _schemaLock = new();
+    private Task? _schema;
+
+    /// <summary>Creates the pool (no I/O yet); the schema is brought up to date on first use or by <see cref="EnsureSchemaAsync"/>.</summary>
+    public PostgresDatabase(string connectionString, ILogger logger)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        _source = NpgsqlDataSource.Create(builder.ConnectionString);
+        _logger = logger;
+    }
+
+    /// <summary>host:port/database, never the credentials.</summary>
+    public string Location { get; }
+
+    /// <summary>
+    /// Creates or migrates the schema once per process (see <see cref="PostgresSchema"/>); every statement waits for it.
+    /// A failure (the database unreachable at start) is not remembered: the next call tries again.
+    /// </summary>
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        var schema = Volatile.Read(ref _schema);
+        if (schema is { IsCompletedSuccessfully: true })
+        {
+            return schema;
+        }
+
+        lock (_schemaLock)
+        {
+            if (_schema is null || _schema.IsFaulted || _schema.IsCanceled)
+            {
+                _schema = PostgresSchema.MigrateAsync(_source, _logger, CancellationToken.None);
+            }
+
+            return _schema.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a pooled connection in autocommit: reads, and writes of one statement.</summary>
+    public async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await work(connection).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one READ COMMITTED transaction and commits. A deadlock (40P01) or serialization
+    /// failure (40001) rolls back and runs the work again from the start, up to five times; any other error propagates
+    /// after the rollback. The work must therefore have no effect outside the transaction.
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var result = await work(connection, tx).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (PostgresException ex) when (attempt < MaxAttempts && IsRetryable(ex))
+            {
+                await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>True for the errors a fresh attempt of the same transaction can cure.</summary>
+    public static bool IsRetryable(PostgresException ex) => ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+
+    /// <summary>True when a trivial query succeeds.</summary>
+    public async ValueTask<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var cmd = _source.CreateCommand("SELECT 1");
+            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Closes the pool.</summary>
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+}
+
+/// <summary>Positional-parameter helpers: <c>$1</c>, <c>$2</c>… bound in order, <see langword="null"/> as SQL NULL.</summary>
+internal static class Sql
+{
+    /// <summary>A command on <paramref name="connection"/> inside <paramref name="tx"/> (or autocommit) with positional parameters.</summary>
+    public static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params object?[] args)
+    {
+        var cmd = new NpgsqlCommand(sql, connection, tx);
+        foreach (var arg in args)
+        {
+            cmd.Parameters.Add(arg is NpgsqlParameter p ? p : new NpgsqlParameter { Value = arg ?? DBNull.Value });
+        }
+
+        return cmd;
+    }
+
+    /// <summary>Runs a statement; returns the rows affected.</summary>
+    public static async Task<int> ExecAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params object?[] args)
+    {
+        await using var cmd = Command(connection, tx, sql, args);
+        return await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The first column of the first row, or null.</summary>
+    public static async Task<object?> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params object?[] args)
+    {
+        await using var cmd = Command(connection, tx, sql, args);
+        var value = await cmd.ExecuteScalarAsync().ConfigureAwait(false);
+        return value is DBNull ? null : value;
+    }
+
+    /// <summary>Every row, mapped by <paramref name="map"/>.</summary>
+    public static async Task<List<T>> ListAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, Func<NpgsqlDataReader, T> map, params object?[] args)
+    {
+        await using var cmd = Command(connection, tx, sql, args);
+        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        var list = new List<T>();
+        while (await r.ReadAsync().ConfigureAwait(false))
+        {
+            list.Add(map(r));
+        }
+
+        return list;
+    }
+
+    /// <summary>The first row mapped by <paramref name="map"/>, or default.</summary>
+    public static async Task<T?> FirstAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, Func<NpgsqlDataReader, T> map, params object?[] args)
+    {
+        await using var cmd = Command(connection, tx, sql, args);
+        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        return await r.ReadAsync().ConfigureAwait(false) ? map(r) : default;
+    }
+
+    /// <summary>Column <paramref name="i"/> as text, or null.</summary>
+    public static string? NullableString(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    /// <summary>Column <paramref name="i"/> as an integer, or null.</summary>
+    public static int? NullableInt(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+
+    /// <summary>Column <paramref name="i"/> as a bigint, or null.</summary>
+    public static long? NullableLong(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    /// <summary>Column <paramref name="i"/> as bytes, or null.</summary>
+    public static byte[]? NullableBytes(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : (byte[])r.GetValue(i);
+}
