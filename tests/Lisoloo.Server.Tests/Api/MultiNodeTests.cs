@@ -149,7 +149,10 @@ public sealed class MultiNodeTests
 
         public string Describe() => "never answers";
 
-        public async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+        public IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken) =>
+            CarrierBatch.Each(SubmitBatchAsync(batch, cancellationToken), batch.Count);
+
+        private async Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
         {
             foreach (var d in batch)
             {
@@ -172,7 +175,10 @@ public sealed class MultiNodeTests
 
         public string Describe() => "answers";
 
-        public Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+        public IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken) =>
+            CarrierBatch.Each(SubmitBatchAsync(batch, cancellationToken), batch.Count);
+
+        private Task<IReadOnlyList<SubmitResult>> SubmitBatchAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
         {
             foreach (var d in batch)
             {
