@@ -151,8 +151,9 @@ public sealed class MultiNodeCrashTests
             });
 
             // The crash explains only the killed node's unrecorded submits. A live node's claim is not renewed, so when it
-            // takes longer than the lease to drain (load), another node submits those rows again too: reported, not failed.
-            Warn.Unless(extra, Is.Empty, "repeats beyond the killed node's in-flight submits: a live node's lease ended before it recorded them");
+            // holds rows longer than the lease without recording them (a loaded machine), another node submits them again
+            // too. Those are reported above (with who held them at the kill), not failed: they are still rows the database
+            // had not recorded as acknowledged, which is the guarantee asserted.
 
             var hookRepeats = SmppCrashHarness.AssertOneDeliveredWebhookPerRecipient(_hooks, Total + 1);
             TestContext.Out.WriteLine($"Webhooks: {SmppCrashHarness.DeliveredWebhooks(_hooks).Count} sms.delivered for {Total + 1} recipients, {hookRepeats} repeated.");
