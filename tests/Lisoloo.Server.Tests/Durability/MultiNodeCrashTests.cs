@@ -101,7 +101,7 @@ public sealed class MultiNodeCrashTests
             await nodes[1].DisposeAsync();
 
             // What the database had not recorded as acknowledged at the kill, what of it the killed node had claimed, and
-            // what of that the SMSC had already taken (answered or not): the only deliveries a restart may submit again.
+            // what of that the SMSC had already taken (answered or not): what the crash itself may make the SMSC see twice.
             var unrecorded = (await RowsAsync("SELECT recipient FROM deliveries WHERE state IN ('pending','queued','processing')")).Select(r => (string)r[0]).ToHashSet();
             var claimedAtKill = (await RowsAsync("SELECT recipient, claimed_by FROM deliveries WHERE state = 'processing'"))
                 .ToDictionary(r => (string)r[0], r => r[1] as string ?? "?");
