@@ -24,10 +24,10 @@ public sealed class SmppCrashTests
     private const int RecipientsPerRequest = 100;
     private const int Total = Requests * RecipientsPerRequest;
     private const int Window = 10;
-    private const decimal OpeningBalance = 100m;
-    private const decimal UnitPrice = 0.01m;
+    private const decimal OpeningBalance = SmppCrashHarness.OpeningBalance;
+    private const decimal UnitPrice = SmppCrashHarness.UnitPrice;
 
-    private static readonly TimeSpan ProcessDeadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ProcessDeadline = SmppCrashHarness.ProcessDeadline;
     private static readonly TimeSpan DeliveryDeadline = TimeSpan.FromSeconds(90);
 
     private string _root = null!;
@@ -159,45 +159,11 @@ public sealed class SmppCrashTests
         });
     }
 
-    private List<(string To, string EventId)> DeliveredWebhooks() =>
-    [
-        .. _hooks.Received.Select(h =>
-        {
-            using var doc = JsonDocument.Parse(h.Body);
-            var root = doc.RootElement;
-            return (Type: root.GetProperty("type").GetString(), To: root.GetProperty("data").GetProperty("to").GetString()!, h.EventId);
-        }).Where(e => e.Type == "sms.delivered").Select(e => (e.To, e.EventId)),
-    ];
+    private List<(string To, string EventId)> DeliveredWebhooks() => SmppCrashHarness.DeliveredWebhooks(_hooks);
 
-    private async Task<(string ApiKey, string Secret)> CreateLiveKeyAsync()
-    {
-        var result = await ServerProcess.RunAsync(DataDirectory, new Dictionary<string, string> { ["Lisoloo__Webhooks__AllowPrivateTargets"] = "true" },
-            ProcessDeadline, "keys", "create", "--merchant", "smpp-crash", "--env", "live",
-            "--balance", OpeningBalance.ToString(CultureInfo.InvariantCulture), "--unit-price", UnitPrice.ToString(CultureInfo.InvariantCulture),
-            "--send-per-minute", "100000", "--webhook-url", _hooks.Url("crash").AbsoluteUri, "--webhook-events", "sms.delivered,sms.failed");
-        Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        using var doc = JsonDocument.Parse(result.StdOut);
-        return (doc.RootElement.GetProperty("api_key").GetString()!, doc.RootElement.GetProperty("webhook_secret").GetString()!);
-    }
+    private Task<(string ApiKey, string Secret)> CreateLiveKeyAsync() => SmppCrashHarness.CreateLiveKeyAsync(DataDirectory, null, _hooks, "smpp-crash");
 
-    private Task<ServerProcess> StartServerAsync() => ServerProcess.StartAsync(DataDirectory, new Dictionary<string, string>
-    {
-        ["Lisoloo__Bootstrap__CreateSandboxKey"] = "false",
-        ["Lisoloo__Webhooks__AllowPrivateTargets"] = "true",
-        ["Lisoloo__Workers__PollInterval"] = "00:00:00.050",
-
-        // Rows claimed when the process died are claimable again when their lease ends: keep it short.
-        ["Lisoloo__Workers__Lease"] = "00:00:03",
-        ["Lisoloo__RateLimits__StatusPerMinute"] = "100000",
-        ["Lisoloo__Smpp__Connections__0__Name"] = "node",
-        ["Lisoloo__Smpp__Connections__0__Host"] = NodeSmsc.Host,
-        ["Lisoloo__Smpp__Connections__0__Port"] = _smsc.SmppPort.ToString(CultureInfo.InvariantCulture),
-        ["Lisoloo__Smpp__Connections__0__SystemId"] = _smsc.SystemId,
-        ["Lisoloo__Smpp__Connections__0__Password"] = _smsc.Password,
-        ["Lisoloo__Smpp__Connections__0__Window"] = Window.ToString(CultureInfo.InvariantCulture),
-        ["Lisoloo__Smpp__Connections__0__Prefixes__0"] = "+243",
-        ["Lisoloo__Smpp__Connections__0__ReconnectDelay"] = "00:00:00.100",
-    }, ProcessDeadline);
+    private Task<ServerProcess> StartServerAsync() => ServerProcess.StartAsync(DataDirectory, SmppCrashHarness.ServerEnvironment(_smsc, Window), ProcessDeadline);
 
     private List<object[]> Rows(string sql)
     {
