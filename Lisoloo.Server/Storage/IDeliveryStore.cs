@@ -24,6 +24,14 @@ internal interface IDeliveryStore
     Task<DeliveryClaim> ClaimDeliveriesAsync(int max, TimeSpan lease, Func<string, IInlineCarrier?> inlineFor, TimeSpan retryDelay, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Extends the lease of deliveries this node claimed and still has in flight to <paramref name="lease"/> from now,
+    /// so a batch the carrier takes longer than one lease over is not claimed again meanwhile. Only rows still
+    /// <c>processing</c> under a lease that has not run out (and, on a shared store, held by this node) are extended;
+    /// returns how many were.
+    /// </summary>
+    Task<int> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Applies what the carrier said at submit: accepted → <c>sent</c> (the reserve becomes spend), refused →
     /// <c>failed</c> and refunded, retryable → back to <c>queued</c> after <paramref name="retryDelay"/>.
     /// </summary>

@@ -113,6 +113,12 @@ internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? Carr
 
     /// <summary>The route (SMPP connection name) the parts went through: their ids are unique per route.</summary>
     public string? Route { get; init; }
+
+    /// <summary>
+    /// What the carrier keeps taken until this result is stored (SMPP: the connection's unrecorded-parts slots); the
+    /// dispatcher disposes it once the store has the result, or has failed to take it.
+    /// </summary>
+    public IDisposable? Hold { get; init; }
 }
 
 /// <summary>One acknowledged part of a message: its number (1-based) of <paramref name="Parts"/>, and the id the carrier gave it (normalised).</summary>

@@ -170,6 +170,11 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
 
     private async Task SubmitAndApplyAsync(IReadOnlyList<ClaimedDelivery> claimed, CancellationToken stoppingToken)
     {
+        // The lease was taken at the claim; the carrier may need longer than one lease for the whole batch (a slow
+        // SMSC, a full window, a store slow to take results), so the rows not stored yet are kept leased meanwhile.
+        var outstanding = new HashSet<long>(claimed.Select(d => d.DeliveryId));
+        using var renewing = new CancellationTokenSource();
+        var renewal = RenewLeasesAsync(outstanding, renewing.Token);
         try
         {
             foreach (var group in claimed.GroupBy(d => d.Environment))
@@ -180,11 +185,11 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                 {
                     var results = batch.Select(d => new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
                         "No carrier route is available; the message waits and is retried.", null, 0, Retryable: true)).ToList();
-                    await ApplyAsync(batch, results, carrier?.Name ?? "none").ConfigureAwait(false);
+                    await ApplyAsync(batch, results, carrier?.Name ?? "none", outstanding).ConfigureAwait(false);
                 }
                 else
                 {
-                    await ApplyAsTheyCompleteAsync(batch, carrier.Submit(batch, stoppingToken), carrier.Name).ConfigureAwait(false);
+                    await ApplyAsTheyCompleteAsync(batch, carrier.Submit(batch, stoppingToken), carrier.Name, outstanding).ConfigureAwait(false);
                 }
             }
         }
@@ -195,15 +200,55 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         }
         finally
         {
+            await renewing.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _slots.Release();
+        }
+    }
+
+    /// <summary>Every third of a lease, extends the lease of the batch's rows whose outcome is not stored yet.</summary>
+    private async Task RenewLeasesAsync(HashSet<long> outstanding, CancellationToken cancellationToken)
+    {
+        var lease = options.Value.Workers.Lease;
+        var every = lease / 3;
+        while (true)
+        {
+            await Task.Delay(every, Time, cancellationToken).ConfigureAwait(false);
+            long[] ids;
+            lock (outstanding)
+            {
+                ids = [.. outstanding];
+            }
+
+            if (ids.Length == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                var extended = await store.ExtendLeasesAsync(ids, lease, cancellationToken).ConfigureAwait(false);
+                if (extended < ids.Length)
+                {
+                    // Stored meanwhile (a race with ApplyAsync, harmless), or the lease had already run out (this node
+                    // stalled longer than a lease): those rows may be submitted again by whoever claims them.
+                    logger.LogDebug("Extended the lease of {Extended} of {Count} deliveries still in flight", extended, ids.Length);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                logger.LogWarning(ex, "Extending the lease of {Count} deliveries in flight failed; tried again in {Every}", ids.Length, every);
+            }
         }
     }
 
     /// <summary>
     /// Stores outcomes in groups as they complete (each group one write, merged with others by the store's group
-    /// commit), so what a crash can make the carrier see twice is what was in flight, not the rest of the batch.
+    /// commit), so what a crash can make the carrier see twice is what was in flight, not the rest of the batch. A
+    /// result's <see cref="SubmitResult.Hold"/> is released only once it is stored: that is what bounds a crash's
+    /// repeats by the carrier's window rather than by how far the store lags behind.
     /// </summary>
-    private async Task ApplyAsTheyCompleteAsync(List<ClaimedDelivery> batch, IReadOnlyList<Task<SubmitResult>> outcomes, string carrierName)
+    private async Task ApplyAsTheyCompleteAsync(List<ClaimedDelivery> batch, IReadOnlyList<Task<SubmitResult>> outcomes, string carrierName, HashSet<long> outstanding)
     {
         var done = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
         for (var i = 0; i < outcomes.Count; i++)
@@ -239,20 +284,53 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                     {
                         logger.LogError(outcome.Exception?.GetBaseException(), "Submitting delivery {DeliveryId} failed; it is retried when its lease ends", batch[index].DeliveryId);
                     }
+
+                    lock (outstanding)
+                    {
+                        outstanding.Remove(batch[index].DeliveryId); // its lease runs out and another claim takes it
+                    }
                 }
             }
 
             if (results.Count > 0)
             {
-                await ApplyAsync(deliveries, results, carrierName).ConfigureAwait(false);
+                try
+                {
+                    await ApplyAsync(deliveries, results, carrierName, outstanding).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    logger.LogError(ex, "Storing the outcome of {Count} deliveries failed; they are submitted again when their lease ends", results.Count);
+                }
+                finally
+                {
+                    foreach (var result in results)
+                    {
+                        result.Hold?.Dispose();
+                    }
+                }
             }
         }
     }
 
-    private async Task ApplyAsync(List<ClaimedDelivery> deliveries, List<SubmitResult> results, string carrierName)
+    private async Task ApplyAsync(List<ClaimedDelivery> deliveries, List<SubmitResult> results, string carrierName, HashSet<long> outstanding)
     {
-        // Stored even when stopping: what the carrier acknowledged must not be submitted again after a restart.
-        await store.ApplySubmitResultsAsync(deliveries, results, carrierName, options.Value.Workers.RetryDelay, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            // Stored even when stopping: what the carrier acknowledged must not be submitted again after a restart.
+            await store.ApplySubmitResultsAsync(deliveries, results, carrierName, options.Value.Workers.RetryDelay, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (outstanding)
+            {
+                foreach (var d in deliveries)
+                {
+                    outstanding.Remove(d.DeliveryId);
+                }
+            }
+        }
+
         var sent = results.Count(r => r.Accepted);
         metrics.Submitted(carrierName, true, sent);
         metrics.Submitted(carrierName, false, results.Count - sent);

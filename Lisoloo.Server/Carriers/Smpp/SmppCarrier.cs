@@ -148,10 +148,41 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
                 $"No SMPP connection covers {d.Recipient}.", null, 0);
         }
 
-        var o = connection.Options;
-
         // The reference comes from the delivery, so a part submitted again carries the one its siblings have.
         var encoded = SmsEncoder.Encode(d.Body, connection.TextOptions, (ushort)d.DeliveryId);
+        var total = encoded.Parts.Count;
+        var toSend = 0;
+        for (var p = 1; p <= total; p++)
+        {
+            toSend += d.AckedParts.Contains(p) ? 0 : 1;
+        }
+
+        // Slots for every part about to go on the wire, kept until the dispatcher has stored the outcome (see UnrecordedGate).
+        UnrecordedGate.Hold hold;
+        try
+        {
+            hold = await connection.Unrecorded.AcquireAsync(toSend, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
+                "The connection had no room for the message in time; it is submitted again.", null, 0, Retryable: true);
+        }
+
+        try
+        {
+            return await SubmitPartsAsync(d, connection, encoded, cancellationToken).ConfigureAwait(false) with { Hold = hold };
+        }
+        catch
+        {
+            hold.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<SubmitResult> SubmitPartsAsync(ClaimedDelivery d, SmppConnection connection, EncodedSms encoded, CancellationToken cancellationToken)
+    {
+        var o = connection.Options;
         var total = encoded.Parts.Count;
         var parts = new List<(int Part, Task<SubmitSmRespPdu> Response)>(total);
         for (var p = 1; p <= total; p++)

@@ -42,6 +42,7 @@ internal sealed class SmppConnection : IAsyncDisposable
         _handler = handler;
         _time = time;
         _logger = logger;
+        Unrecorded = new UnrecordedGate(options.Window);
         TextOptions = new SmppTextOptions(
             string.Equals(options.Gsm7, "packed", StringComparison.OrdinalIgnoreCase) ? Gsm7Packing.Packed : Gsm7Packing.Unpacked,
             string.Equals(options.Concatenation, "16bit", StringComparison.OrdinalIgnoreCase) ? ConcatenationReference.SixteenBit : ConcatenationReference.EightBit);
@@ -50,6 +51,12 @@ internal sealed class SmppConnection : IAsyncDisposable
     public string Name => _options.Name;
 
     public SmppConnectionOptions Options => _options;
+
+    /// <summary>
+    /// Parts submitted on this connection whose outcome is not stored yet, at most <see cref="SmppConnectionOptions.Window"/>:
+    /// the bound on what a crash can make this SMSC see twice (see <see cref="UnrecordedGate"/>).
+    /// </summary>
+    public UnrecordedGate Unrecorded { get; }
 
     /// <summary>How this connection encodes text (<see cref="SmppConnectionOptions.Gsm7"/> and <see cref="SmppConnectionOptions.Concatenation"/>, read once).</summary>
     public SmppTextOptions TextOptions { get; }

@@ -150,6 +150,21 @@ internal sealed partial class PostgresStore
             """, leaseUntil, NodeId, now, ids);
 
     /// <inheritdoc/>
+    public async Task<int> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        if (deliveryIds.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = Now;
+        return await _db.RunAsync(c => Sql.ExecAsync(c, null, """
+            UPDATE deliveries SET due_at=$1, lease_until=$1
+            WHERE id = ANY($2) AND state='processing' AND claimed_by=$3 AND lease_until > $4
+            """, now + (long)lease.TotalMilliseconds, deliveryIds.ToArray(), NodeId, now), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public Task ApplySubmitResultsAsync(IReadOnlyList<ClaimedDelivery> batch, IReadOnlyList<SubmitResult> results, string carrier, TimeSpan retryDelay,
         CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>
     {

@@ -397,6 +397,23 @@ internal sealed partial class SqliteStore
         return new DeliveryClaim(leased, claimed.Count, inlineCounts);
     }, cancellationToken);
 
+    /// <inheritdoc/>
+    public Task<int> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default) => deliveryIds.Count == 0
+        ? Task.FromResult(0)
+        : db.WriteAsync(ctx =>
+        {
+            var now = Now;
+            var until = now + (long)lease.TotalMilliseconds;
+            var extend = ctx.Raw("UPDATE deliveries SET due_at=?1, lease_until=?1 WHERE id=?2 AND state='processing' AND lease_until > ?3");
+            var extended = 0;
+            foreach (var id in deliveryIds)
+            {
+                extended += extend.Bind(1, until).Bind(2, id).Bind(3, now).Execute();
+            }
+
+            return extended;
+        }, cancellationToken);
+
     /// <summary>
     /// Applies what the carrier said at submit: accepted → <c>sent</c> (the reserve becomes spend), refused → <c>failed</c>
     /// and refunded, retryable → back to <c>queued</c> for a later attempt. Accepted rows go through one prepared statement.
