@@ -106,21 +106,20 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
     }
 
     /// <summary>
-    /// Submits every delivery of the batch at once (the windows bound what is outstanding); each delivery's task
-    /// completes when all its parts are answered. Gives up on what is not acknowledged within half the dispatcher's
-    /// lease: those come back retryable, with the parts already acknowledged, so only the rest is submitted again.
+    /// Submits every delivery of the batch at once; each takes its parts' slots of the connection's
+    /// <see cref="SmppConnection.Unrecorded"/> gate in turn (kept until the dispatcher has stored its outcome), so what
+    /// is on the wire unrecorded never exceeds the window. Each delivery's task completes when all its parts are
+    /// answered. A part that finds no bound session for half the dispatcher's lease gives up: the delivery comes back
+    /// retryable, with the parts already acknowledged, so only the rest is submitted again (by any node).
     /// </summary>
     public IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
     {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.Workers.Lease / 2);
         var tasks = new Task<SubmitResult>[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            tasks[i] = SubmitOneAsync(batch[i], deadline.Token);
+            tasks[i] = SubmitOneAsync(batch[i], cancellationToken);
         }
 
-        _ = Task.WhenAll(tasks).ContinueWith(_ => deadline.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return tasks;
     }
 
@@ -166,12 +165,12 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         catch (OperationCanceledException)
         {
             return new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
-                "The connection had no room for the message in time; it is submitted again.", null, 0, Retryable: true);
+                "The server stopped before the message could be submitted; it is submitted after the restart.", null, 0, Retryable: true);
         }
 
         try
         {
-            return await SubmitPartsAsync(d, connection, encoded, cancellationToken).ConfigureAwait(false) with { Hold = hold };
+            return await SubmitPartsAsync(d, connection, encoded, _options.Workers.Lease / 2, cancellationToken).ConfigureAwait(false) with { Hold = hold };
         }
         catch
         {
@@ -180,7 +179,8 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         }
     }
 
-    private static async Task<SubmitResult> SubmitPartsAsync(ClaimedDelivery d, SmppConnection connection, EncodedSms encoded, CancellationToken cancellationToken)
+    private static async Task<SubmitResult> SubmitPartsAsync(ClaimedDelivery d, SmppConnection connection, EncodedSms encoded, TimeSpan unboundPatience,
+        CancellationToken cancellationToken)
     {
         var o = connection.Options;
         var total = encoded.Parts.Count;
@@ -189,7 +189,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         {
             if (!d.AckedParts.Contains(p))
             {
-                parts.Add((p, connection.SubmitAsync(NewSubmit(d, o, encoded, p - 1), cancellationToken)));
+                parts.Add((p, connection.SubmitAsync(NewSubmit(d, o, encoded, p - 1), cancellationToken, unboundPatience)));
             }
         }
 

@@ -88,15 +88,16 @@ internal sealed class SmppConnection : IAsyncDisposable
     /// <summary>
     /// Submits one part and returns the SMSC's answer. A dropped link, a response timeout or a throttling answer do not
     /// end the call: the part waits for the next session (or the end of the pause) and is submitted again, until
-    /// <paramref name="cancellationToken"/> gives up (then <see cref="OperationCanceledException"/>, and the caller
-    /// treats the part as not acknowledged).
+    /// <paramref name="cancellationToken"/> gives up, or no session is bound for <paramref name="unboundPatience"/> at a
+    /// stretch (then <see cref="OperationCanceledException"/>, and the caller treats the part as not acknowledged: it is
+    /// not on the wire, so it may be tried again later, on any node).
     /// </summary>
-    public async Task<SubmitSmRespPdu> SubmitAsync(SubmitSmPdu submit, CancellationToken cancellationToken)
+    public async Task<SubmitSmRespPdu> SubmitAsync(SubmitSmPdu submit, CancellationToken cancellationToken, TimeSpan? unboundPatience = null)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var session = await WaitForTransmitterAsync(cancellationToken).ConfigureAwait(false);
+            var session = await WaitForTransmitterAsync(unboundPatience ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
             await PaceAsync(cancellationToken).ConfigureAwait(false);
             SubmitSmRespPdu response;
             try
@@ -165,8 +166,9 @@ internal sealed class SmppConnection : IAsyncDisposable
 
     private static TaskCompletionSource<SmppSession> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private async Task<SmppSession> WaitForTransmitterAsync(CancellationToken cancellationToken)
+    private async Task<SmppSession> WaitForTransmitterAsync(TimeSpan patience, CancellationToken cancellationToken)
     {
+        var giveUpAt = patience == Timeout.InfiniteTimeSpan ? long.MaxValue : NowMs + (long)patience.TotalMilliseconds;
         while (true)
         {
             Task wait;
@@ -182,7 +184,20 @@ internal sealed class SmppConnection : IAsyncDisposable
                 wait = _tx is { } ending ? ending.Completion : _transmitter.Task;
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var left = giveUpAt - NowMs;
+            if (left <= 0)
+            {
+                throw new OperationCanceledException($"{Name}: no session was bound for {patience}.");
+            }
+
+            try
+            {
+                await (giveUpAt == long.MaxValue ? wait.WaitAsync(cancellationToken) : wait.WaitAsync(TimeSpan.FromMilliseconds(left), _time, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new OperationCanceledException($"{Name}: no session was bound for {patience}.");
+            }
         }
     }
 

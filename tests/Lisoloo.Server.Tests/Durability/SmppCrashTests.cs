@@ -126,6 +126,7 @@ public sealed class SmppCrashTests
             Assert.That(seen.Keys, Is.EquivalentTo(recipients), "every accepted recipient reached the SMSC, and nothing else did");
             Assert.That(seen.Values.Max(), Is.LessThanOrEqualTo(2), "no recipient submitted more than once again");
             Assert.That(repeated, Is.SubsetOf(unrecordedAtKill), "a recipient recorded as acknowledged is never submitted again");
+            Assert.That(repeated, Has.Count.LessThanOrEqualTo(Window), "at most the window (parts on the wire without a stored outcome) is repeated");
         });
 
         // Webhooks: one per recipient, and a repeat (crash boundary) always carries the same event id.

@@ -190,6 +190,31 @@ public sealed class SmppBridgeTests(StoreKind store)
     }
 
     [Test]
+    public async Task A_batch_the_smsc_takes_longer_than_a_lease_to_answer_stays_leased_and_each_message_goes_once()
+    {
+        // A window of 2 answered 700 ms late carries six messages in about 2.1 s: twice the 1 s lease. The dispatcher
+        // renews the lease of what it still holds, so no claim takes those rows again meanwhile.
+        await using var server = await StartServerAsync(new()
+        {
+            ["Lisoloo:Workers:Lease"] = "00:00:01",
+            ["Lisoloo:Smpp:Connections:0:Window"] = "2",
+            ["Lisoloo:Smpp:Connections:0:ResponseTimeout"] = "00:00:05",
+        });
+        var key = await server.CreateKeyAsync(merchant: "slow", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        await WaitBoundAsync(server);
+        await _smsc.ConfigureAsync(new { responseDelayMs = 700 });
+        var numbers = Enumerable.Range(1, 6).Select(i => $"+24384500000{i}").ToList();
+
+        var sent = await client.SendAsync(new SendRequest(numbers, "Slower than a lease"));
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Delivered, all: true);
+
+        var accepted = (await _smsc.GetMessagesAsync()).Select(m => "+" + m.Destination).ToList();
+        Assert.That(accepted, Is.EquivalentTo(numbers), "each submitted exactly once");
+        Assert.That((await client.GetBalanceAsync()).Value.Balance, Is.EqualTo(9.4m), "six spent, once each");
+    }
+
+    [Test]
     public async Task A_silent_smsc_is_taken_for_dead_and_the_message_goes_through_after_the_reconnect()
     {
         await using var server = await StartServerAsync();

@@ -214,6 +214,32 @@ public sealed class StoreContractTests(StoreKind kind)
     }
 
     [Test]
+    public async Task A_lease_extended_while_in_flight_keeps_other_claims_off_and_a_lapsed_one_is_not_revived()
+    {
+        var (key, _) = await CreateKeyAsync("renew", balance: 1_000_000, environment: "live");
+        await _store.AcceptSendAsync(key, Immediate(key, "+14155550100"), null, Response("r1"));
+        await _store.AcceptSendAsync(key, Immediate(key, "+14155550101"), null, Response("r2"));
+        var other = await _stores.OpenNodeAsync();
+        var claim = await _store.ClaimDeliveriesAsync(1, Lease, _ => null, RetryDelay);
+        var held = claim.ToSubmit.Single().DeliveryId;
+
+        _clock.Advance(Lease - TimeSpan.FromSeconds(1));
+        Assert.That(await _store.ExtendLeasesAsync([held], Lease), Is.EqualTo(1), "still in flight: extended");
+        _clock.Advance(TimeSpan.FromSeconds(2)); // past the first lease, within the extended one
+        var byOther = await other.ClaimDeliveriesAsync(10, Lease, _ => null, RetryDelay);
+        Assert.That(byOther.ToSubmit.Select(d => d.DeliveryId), Does.Not.Contain(held), "the extended lease keeps it off other claims");
+        Assert.That(byOther.ToSubmit, Has.Count.EqualTo(1), "the other, unclaimed row is taken");
+        if (kind == StoreKind.Postgres)
+        {
+            Assert.That(await other.ExtendLeasesAsync([held], Lease), Is.Zero, "a node extends only its own claims");
+        }
+
+        _clock.Advance(Lease + TimeSpan.FromSeconds(1)); // this node stalled longer than a lease
+        Assert.That(await _store.ExtendLeasesAsync([held], Lease), Is.Zero, "a lapsed lease is not revived: another node may already have it");
+        Assert.That((await other.ClaimDeliveriesAsync(10, Lease, _ => null, RetryDelay)).ToSubmit.Select(d => d.DeliveryId), Does.Contain(held));
+    }
+
+    [Test]
     public async Task The_sandbox_path_submits_inside_the_claim_and_its_announced_receipt_applies_when_due()
     {
         var (key, _) = await CreateKeyAsync("inline", balance: 1_000_000, webhook: "https://hooks.example/in");
