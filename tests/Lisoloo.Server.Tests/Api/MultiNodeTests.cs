@@ -65,6 +65,25 @@ public sealed class MultiNodeTests
     }
 
     [Test]
+    public async Task Concurrent_requests_on_three_nodes_counted_in_groups_still_get_exactly_60()
+    {
+        // Each node counts a key's concurrent requests together (count + n); every request still gets its own place.
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await StartNodesAsync(3, services: s => s.AddSingleton<TimeProvider>(clock));
+        var key = await _nodes[0].CreateKeyAsync(merchant: "round-robin-burst", balance: 100m);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 150).Select(i => _nodes[i % 3].SendRawAsync(HttpMethod.Post, "send", key.ApiKey, Body)));
+
+        var remaining = answers.Where(a => a.Status == 201).Select(a => int.Parse(a.Headers["X-RateLimit-Remaining"], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers.Count(a => a.Status == 201), Is.EqualTo(60));
+            Assert.That(answers.Count(a => a.Status == 429), Is.EqualTo(90));
+            Assert.That(remaining, Is.EquivalentTo(Enumerable.Range(0, 60)), "each accepted request took its own place in the window");
+        });
+    }
+
+    [Test]
     public async Task One_idempotency_key_sent_to_three_nodes_at_once_creates_one_send_and_one_charge()
     {
         await StartNodesAsync(3);
