@@ -12,6 +12,8 @@
 # Accept: one `wrk -t1 -c<connections / nodes>` per node, all at once for <duration> (after a 10 s warm-up), POST /send
 # with one recipient; req/s summed over the nodes, p50/p99 per node. End to end: after the accept run, waits (bounded)
 # until every accepted delivery is final, then reports delivered/s over [first accept, last delivery] from the store.
+# MERCHANTS=per-node gives each node's wrk its own merchant (key and account) instead of one shared by all, to tell the
+# cost of one hot account row (every accept and every spend of a merchant locks it) from the rest.
 # Every process started here is stopped by PID on exit; the data is removed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,8 +50,15 @@ else
 fi
 
 mkdir -p "$work/node0"
-key="$(env "${common[@]}" Lisoloo__Store__DataDirectory="$work/node0" dotnet "$dll" keys create --merchant bench --env test \
-  --balance 100000000 --unit-price 0.000001 --send-per-minute 100000000 | python3 -c 'import json,sys;print(json.load(sys.stdin)["api_key"])')"
+keys=()
+for ((n = 0; n < nodes; n++)); do
+  if [ "$n" -eq 0 ] || [ "${MERCHANTS:-shared}" = per-node ]; then
+    keys+=("$(env "${common[@]}" Lisoloo__Store__DataDirectory="$work/node0" dotnet "$dll" keys create --merchant "bench$n" --env test \
+      --balance 100000000 --unit-price 0.000001 --send-per-minute 100000000 | python3 -c 'import json,sys;print(json.load(sys.stdin)["api_key"])')")
+  else
+    keys+=("${keys[0]}")
+  fi
+done
 
 urls=()
 for ((n = 0; n < nodes; n++)); do
@@ -59,17 +68,17 @@ for ((n = 0; n < nodes; n++)); do
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/api/v1/lisoloo/sms-api/health" >/dev/null && break; sleep 0.1; done
 done
 
-export LISOLOO_KEY="$key" LISOLOO_BODY='{"to":["+14155550100"],"message":"Your code is 493201"}'
+export LISOLOO_BODY='{"to":["+14155550100"],"message":"Your code is 493201"}'
 per=$(( connections / nodes )); [ "$per" -ge 1 ] || per=1
 run_wrk() { # duration, output prefix
   local wpids=() n
   for ((n = 0; n < nodes; n++)); do
-    wrk -t1 -c"$per" -d"$1" -s "$root/eng/bench/send.lua" "${urls[$n]}" >"$work/$2.$n" 2>&1 &
+    LISOLOO_KEY="${keys[$n]}" wrk -t1 -c"$per" -d"$1" -s "$root/eng/bench/send.lua" "${urls[$n]}" >"$work/$2.$n" 2>&1 &
     wpids+=($!)
   done
   for p in "${wpids[@]}"; do wait "$p"; done
 }
-echo "== $provider, $nodes node(s): warm-up 10 s"
+echo "== $provider, $nodes node(s), merchants ${MERCHANTS:-shared}: warm-up 10 s"
 run_wrk 10s warm
 first_ms="$(sql "SELECT COALESCE(MAX(id), 0) FROM sends")"
 echo "== accept: $nodes × wrk -t1 -c$per -d$duration, POST /send with 1 recipient"
@@ -92,4 +101,8 @@ done
 sql "SELECT COUNT(*) || ' delivered in ' || ROUND((MAX(d.final_at) - MIN(d.pending_at)) / 1000.0, 1) || ' s from the first accept: '
        || ROUND(COUNT(*) * 1000.0 / (MAX(d.final_at) - MIN(d.pending_at))) || '/s end to end'
      FROM deliveries d WHERE d.state = 'delivered' AND d.send_id > $first_ms"
-echo "== load: $(cut -d' ' -f1-3 /proc/loadavg); server CPU seconds per node: $(for p in "${pids[@]}"; do awk '{printf "%.1f ", ($14+$15)/100}' "/proc/$p/stat"; done)"
+pg_cpu=""
+if [ "$provider" = postgres ]; then
+  pg_cpu="; PostgreSQL CPU seconds (every live process of the cluster, backends included): $(ps -u "${LISOLOO_PG_USER:-lisoloo-pg}" -o times= 2>/dev/null | awk '{s+=$1} END {print s+0}')"
+fi
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg); server CPU seconds per node: $(for p in "${pids[@]}"; do awk '{printf "%.1f ", ($14+$15)/100}' "/proc/$p/stat"; done)$pg_cpu"

@@ -13,7 +13,8 @@ namespace Lisoloo.Server.Storage.Postgres;
 /// <item>the key is read again inside the transaction (a revocation on any node refuses the accept at once);</item>
 /// <item>an <c>Idempotency-Key</c> is claimed with <c>INSERT … ON CONFLICT</c> on its primary key, in key order, so two
 /// nodes racing on one key wait for each other and exactly one stores a send; the other replays its response;</item>
-/// <item>the accounts are locked in id order (<c>FOR UPDATE</c>), the accepts are priced against the locked balance in
+/// <item>the accounts are locked in id order (<c>FOR NO KEY UPDATE</c>: the foreign keys of other transactions' inserts do
+/// not wait on it), the accepts are priced against the locked balance in
 /// queue order, and the debit is a guarded <c>UPDATE … WHERE balance_micros &gt;= x</c> in the transaction that
 /// writes the <c>reserve</c> ledger rows.</item>
 /// </list>
@@ -33,7 +34,17 @@ internal sealed partial class PostgresStore
     /// <summary>One accept's result or its own error.</summary>
     private readonly record struct Outcome(AcceptOutcome? Result, Exception? Error);
 
-    private async Task<Outcome[]> WriteAcceptsAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<AcceptRequest> items)
+    /// <summary>The balances read without a lock had changed by the debit: the batch runs again, locking them first.</summary>
+    private sealed class StaleBalanceException() : Exception("A balance read without a lock changed before the debit.");
+
+    /// <summary>
+    /// Writes a batch of accepts. With <paramref name="lockFirst"/> false (the first try) the balances are read without a
+    /// lock and the guarded debit is the last statement, so the account row, which every node's accepts and workers for
+    /// that merchant update, is held only for that statement and the commit. When a guard finds less than was read
+    /// (another transaction spent meanwhile) the transaction fails with <see cref="StaleBalanceException"/> and the caller
+    /// runs the batch again with <paramref name="lockFirst"/>: accounts locked before pricing, as exact as ever.
+    /// </summary>
+    private async Task<Outcome[]> WriteAcceptsAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<AcceptRequest> items, bool lockFirst)
     {
         var now = Now;
         var since = now - (long)Idempotency.Retention.TotalMilliseconds;
@@ -99,13 +110,16 @@ internal sealed partial class PostgresStore
             }
         }
 
-        // 3. Balances: lock the accounts in id order, price every accept in queue order, debit with a guard.
+        // 3. Balances: read (locked in id order on the second try), price every accept in queue order, debit with a guard.
         var accountIds = items.Where((_, i) => !decided[i]).Select(i => i.Key.AccountId).Distinct().Order().ToArray();
         var accepted = new List<int>(items.Count);
         var refusedClaims = new List<int>();
+        List<KeyValuePair<long, long>> debits = [];
         if (accountIds.Length > 0)
         {
-            var balances = (await Sql.ListAsync(c, tx, "SELECT id, balance_micros FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+            var balances = (await Sql.ListAsync(c, tx, lockFirst
+                    ? "SELECT id, balance_micros FROM accounts WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE"
+                    : "SELECT id, balance_micros FROM accounts WHERE id = ANY($1)",
                 r => (r.GetInt64(0), r.GetInt64(1)), accountIds).ConfigureAwait(false)).ToDictionary(x => x.Item1, x => x.Item2);
             var spent = new Dictionary<long, long>();
             for (var i = 0; i < items.Count; i++)
@@ -141,17 +155,10 @@ internal sealed partial class PostgresStore
                     refusedClaims.Select(i => items[i].Key.KeyId).ToArray(), refusedClaims.Select(i => items[i].Idempotency!.Key).ToArray()).ConfigureAwait(false);
             }
 
-            var debits = spent.Where(s => s.Value > 0).OrderBy(s => s.Key).ToList();
-            if (debits.Count > 0)
+            debits = spent.Where(s => s.Value > 0).OrderBy(s => s.Key).ToList();
+            if (lockFirst)
             {
-                var debited = await Sql.ExecAsync(c, tx, """
-                    UPDATE accounts a SET balance_micros = a.balance_micros - d.m, reserved_micros = a.reserved_micros + d.m
-                    FROM unnest($1::bigint[], $2::bigint[]) AS d(id, m) WHERE a.id = d.id AND a.balance_micros >= d.m
-                    """, debits.Select(d => d.Key).ToArray(), debits.Select(d => d.Value).ToArray()).ConfigureAwait(false);
-                if (debited != debits.Count)
-                {
-                    throw new InvalidOperationException("A guarded debit found less balance than the locked row showed.");
-                }
+                await DebitAsync(c, tx, debits, lockFirst).ConfigureAwait(false);
             }
         }
 
@@ -159,6 +166,11 @@ internal sealed partial class PostgresStore
         if (accepted.Count > 0)
         {
             await InsertSendsAsync(c, tx, items, accepted, now).ConfigureAwait(false);
+        }
+
+        if (!lockFirst)
+        {
+            await DebitAsync(c, tx, debits, lockFirst).ConfigureAwait(false); // last: the account row is held only until the commit
         }
 
         for (var i = 0; i < items.Count; i++)
@@ -173,6 +185,26 @@ internal sealed partial class PostgresStore
         }
 
         return outcomes;
+    }
+
+    /// <summary>Debits each account what its accepts cost, guarded so no balance goes below zero.</summary>
+    private static async Task DebitAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<KeyValuePair<long, long>> debits, bool locked)
+    {
+        if (debits.Count == 0)
+        {
+            return;
+        }
+
+        var debited = await Sql.ExecAsync(c, tx, """
+            UPDATE accounts a SET balance_micros = a.balance_micros - d.m, reserved_micros = a.reserved_micros + d.m
+            FROM unnest($1::bigint[], $2::bigint[]) AS d(id, m) WHERE a.id = d.id AND a.balance_micros >= d.m
+            """, debits.Select(d => d.Key).ToArray(), debits.Select(d => d.Value).ToArray()).ConfigureAwait(false);
+        if (debited != debits.Count)
+        {
+            throw locked
+                ? new InvalidOperationException("A guarded debit found less balance than the locked row showed.")
+                : new StaleBalanceException();
+        }
     }
 
     /// <summary>Answers the accepts of <paramref name="which"/> whose key has a live record: replay, or 409 for another body.</summary>
@@ -338,7 +370,16 @@ internal sealed partial class PostgresStore
             var requests = batch.Select(p => p.Request).ToList();
             try
             {
-                var outcomes = await store._db.InTransactionAsync((c, tx) => store.WriteAcceptsAsync(c, tx, requests), CancellationToken.None).ConfigureAwait(false);
+                Outcome[] outcomes;
+                try
+                {
+                    outcomes = await store._db.InTransactionAsync((c, tx) => store.WriteAcceptsAsync(c, tx, requests, lockFirst: false), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (StaleBalanceException)
+                {
+                    outcomes = await store._db.InTransactionAsync((c, tx) => store.WriteAcceptsAsync(c, tx, requests, lockFirst: true), CancellationToken.None).ConfigureAwait(false);
+                }
+
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Complete(outcomes[i]);

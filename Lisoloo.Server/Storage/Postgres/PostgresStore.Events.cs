@@ -82,9 +82,15 @@ internal sealed partial class PostgresStore
     /// (<see cref="FlushAsync"/>). Same rules as the SQLite provider's writer: one event per recipient transition, only
     /// when the send has a target (its callback URL, else the key's enabled webhook URL) the key subscribes with; the
     /// payload is fixed at insert, so every retry carries the same bytes and id.
+    /// <para>
+    /// It also holds the transaction's spends (reserve → spend, per account), written last: the account row is the one
+    /// every node's accepts and workers for that merchant update, so it is locked by the final statement before the
+    /// commit rather than held across the transaction's other round trips.
+    /// </para>
     /// </summary>
     private sealed class EventBuffer(NpgsqlConnection c, NpgsqlTransaction tx, long now)
     {
+        private readonly SortedDictionary<long, long> _spend = [];
         private readonly Dictionary<long, SendTarget?> _targets = [];
         private readonly List<string> _eventIds = [];
         private readonly List<long> _keyIds = [];
@@ -157,8 +163,42 @@ internal sealed partial class PostgresStore
             _payloads.Add(payload);
         }
 
-        /// <summary>Writes the collected events (in the order they were made).</summary>
+        /// <summary>Records that <paramref name="micros"/> of the account's reserve became spend (written by <see cref="FlushAsync"/>).</summary>
+        public void Spend(long accountId, long micros) => _spend[accountId] = _spend.GetValueOrDefault(accountId) + micros;
+
+        /// <summary>Writes the collected events (in the order they were made), then the spends, each account's row last.</summary>
         public async Task FlushAsync()
+        {
+            await FlushEventsAsync().ConfigureAwait(false);
+            if (_spend.Count == 0)
+            {
+                return;
+            }
+
+            var accounts = _spend.Keys.ToArray();
+            var amounts = _spend.Values.ToArray();
+            _spend.Clear();
+            if (accounts.Length == 1)
+            {
+                await Sql.ExecAsync(c, tx, """
+                    WITH l AS (INSERT INTO ledger_entries(account_id, kind, amount_micros, send_id, created_at) VALUES ($1, 'spend', $2, NULL, $3))
+                    UPDATE accounts SET reserved_micros = reserved_micros - $2 WHERE id = $1
+                    """, accounts[0], amounts[0], now).ConfigureAwait(false);
+                return;
+            }
+
+            await Sql.ExecAsync(c, tx, """
+                INSERT INTO ledger_entries(account_id, kind, amount_micros, send_id, created_at)
+                SELECT a, 'spend', m, NULL, $3 FROM unnest($1::bigint[], $2::bigint[]) AS u(a, m)
+                """, accounts, amounts, now).ConfigureAwait(false);
+            for (var i = 0; i < accounts.Length; i++)
+            {
+                // One by one in id order, as the accepts lock them: two transactions never wait on each other's rows in a cycle.
+                await Sql.ExecAsync(c, tx, "UPDATE accounts SET reserved_micros = reserved_micros - $1 WHERE id = $2", amounts[i], accounts[i]).ConfigureAwait(false);
+            }
+        }
+
+        private async Task FlushEventsAsync()
         {
             if (_eventIds.Count == 0)
             {

@@ -268,8 +268,7 @@ internal sealed partial class PostgresStore
 
         foreach (var (accountId, micros) in spend)
         {
-            await Sql.ExecAsync(c, tx, "UPDATE accounts SET reserved_micros = reserved_micros - $1 WHERE id=$2", micros, accountId).ConfigureAwait(false);
-            await LedgerAsync(c, tx, accountId, "spend", micros, null, now).ConfigureAwait(false);
+            events.Spend(accountId, micros); // written last, by events.FlushAsync: the account row is the hot one
         }
     }
 
