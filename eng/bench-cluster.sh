@@ -103,6 +103,6 @@ sql "SELECT COUNT(*) || ' delivered in ' || ROUND((MAX(d.final_at) - MIN(d.pendi
      FROM deliveries d WHERE d.state = 'delivered' AND d.send_id > $first_ms"
 pg_cpu=""
 if [ "$provider" = postgres ]; then
-  pg_cpu="; PostgreSQL CPU seconds (every live process of the cluster, backends included): $(ps -u "${LISOLOO_PG_USER:-lisoloo-pg}" -o times= 2>/dev/null | awk '{s+=$1} END {print s+0}')"
+  pg_cpu="; PostgreSQL CPU seconds (every process of the cluster, exited backends included): $(for p in $(pgrep -u "${LISOLOO_PG_USER:-lisoloo-pg}"); do cat "/proc/$p/stat" 2>/dev/null; done | awk '{s += $14 + $15 + $16 + $17} END {printf "%.1f", s / 100}')"
 fi
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg); server CPU seconds per node: $(for p in "${pids[@]}"; do awk '{printf "%.1f ", ($14+$15)/100}' "/proc/$p/stat"; done)$pg_cpu"
