@@ -49,6 +49,14 @@ internal sealed class SmppConnectionOptions
     /// <summary>Outstanding <c>submit_sm</c> without a response, per transmitting session.</summary>
     public int Window { get; set; } = 10;
 
+    /// <summary>
+    /// Most parts on the wire whose outcome is not stored yet (acknowledged or not): what a crash of this node can make
+    /// the SMSC see twice. 0 (default) means <see cref="Window"/>: a crash repeats at most the window. A larger value lets
+    /// the SMSC's answers run ahead of the store, for more throughput when the store is slower than the SMSC, at the
+    /// price of that many possible repeats after a crash.
+    /// </summary>
+    public int MaxUnrecorded { get; set; }
+
     /// <summary>Most <c>submit_sm</c> per second on this connection; 0 means no limit.</summary>
     public int Tps { get; set; }
 

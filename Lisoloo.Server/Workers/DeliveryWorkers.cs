@@ -260,14 +260,13 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
 
         var left = outcomes.Count;
         var failed = 0;
-        var deliveries = new List<ClaimedDelivery>();
-        var results = new List<SubmitResult>();
+        var storing = new List<Task>();
         while (left > 0)
         {
             // Never cancelled: what the carrier acknowledged must be stored, even while stopping.
             await done.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
-            deliveries.Clear();
-            results.Clear();
+            var deliveries = new List<ClaimedDelivery>();
+            var results = new List<SubmitResult>();
             while (done.Reader.TryRead(out var index))
             {
                 left--;
@@ -294,21 +293,30 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
 
             if (results.Count > 0)
             {
-                try
-                {
-                    await ApplyAsync(deliveries, results, carrierName, outstanding).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    logger.LogError(ex, "Storing the outcome of {Count} deliveries failed; they are submitted again when their lease ends", results.Count);
-                }
-                finally
-                {
-                    foreach (var result in results)
-                    {
-                        result.Hold?.Dispose();
-                    }
-                }
+                // Not awaited before the next group: the store's group commit merges them, and a result waits for one
+                // commit rather than for the previous group's too (its carrier slot is held until then).
+                storing.Add(StoreAndReleaseAsync(deliveries, results, carrierName, outstanding));
+            }
+        }
+
+        await Task.WhenAll(storing).ConfigureAwait(false);
+    }
+
+    private async Task StoreAndReleaseAsync(List<ClaimedDelivery> deliveries, List<SubmitResult> results, string carrierName, HashSet<long> outstanding)
+    {
+        try
+        {
+            await ApplyAsync(deliveries, results, carrierName, outstanding).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogError(ex, "Storing the outcome of {Count} deliveries failed; they are submitted again when their lease ends", results.Count);
+        }
+        finally
+        {
+            foreach (var result in results)
+            {
+                result.Hold?.Dispose();
             }
         }
     }

@@ -13,6 +13,7 @@
 # bound, and prints one line: {"url":"http://127.0.0.1:N","key":"…","pid":P,"window":W,"binds":B}.
 # stop: SIGTERM to that PID (graceful: unbind, drain), SIGKILL after 20 s; the workdir is left for the caller.
 #
+# LISOLOO_MAX_UNRECORDED=N sets each connection's MaxUnrecorded (default: the window).
 # Settings are the defaults an operator gets, but logs at Warning: SQLite with fsync before each 201 (group commit),
 # dispatcher batches of 250 with 4 in flight, webhook workers as configured by default.
 set -euo pipefail
@@ -47,6 +48,7 @@ start() {
       "Lisoloo__Smpp__Connections__${i}__Port=$smpp_port" "Lisoloo__Smpp__Connections__${i}__SystemId=lisoloo"
       "Lisoloo__Smpp__Connections__${i}__Password=secret" "Lisoloo__Smpp__Connections__${i}__Window=$window"
       "Lisoloo__Smpp__Connections__${i}__Prefixes__0=*")
+    [ -n "${LISOLOO_MAX_UNRECORDED:-}" ] && env+=("Lisoloo__Smpp__Connections__${i}__MaxUnrecorded=$LISOLOO_MAX_UNRECORDED")
   done
   env "${env[@]}" dotnet "$dll" --urls "http://127.0.0.1:$port" >"$dir/server.log" 2>&1 &
   local pid=$!

@@ -42,7 +42,7 @@ internal sealed class SmppConnection : IAsyncDisposable
         _handler = handler;
         _time = time;
         _logger = logger;
-        Unrecorded = new UnrecordedGate(options.Window);
+        Unrecorded = new UnrecordedGate(options.MaxUnrecorded > 0 ? options.MaxUnrecorded : options.Window);
         TextOptions = new SmppTextOptions(
             string.Equals(options.Gsm7, "packed", StringComparison.OrdinalIgnoreCase) ? Gsm7Packing.Packed : Gsm7Packing.Unpacked,
             string.Equals(options.Concatenation, "16bit", StringComparison.OrdinalIgnoreCase) ? ConcatenationReference.SixteenBit : ConcatenationReference.EightBit);
@@ -53,7 +53,8 @@ internal sealed class SmppConnection : IAsyncDisposable
     public SmppConnectionOptions Options => _options;
 
     /// <summary>
-    /// Parts submitted on this connection whose outcome is not stored yet, at most <see cref="SmppConnectionOptions.Window"/>:
+    /// Parts submitted on this connection whose outcome is not stored yet, at most <see cref="SmppConnectionOptions.MaxUnrecorded"/>
+    /// (by default the window):
     /// the bound on what a crash can make this SMSC see twice (see <see cref="UnrecordedGate"/>).
     /// </summary>
     public UnrecordedGate Unrecorded { get; }
