@@ -51,6 +51,12 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         }
 
         _routes.Sort((a, b) => b.Prefix.Length.CompareTo(a.Prefix.Length));
+        foreach (var connection in _connections)
+        {
+            var o = connection.Options;
+            connection.ReceiptScope = _connections.First(c => string.Equals(c.Options.Host, o.Host, StringComparison.OrdinalIgnoreCase)
+                && c.Options.Port == o.Port && string.Equals(c.Options.SystemId, o.SystemId, StringComparison.Ordinal)).Name;
+        }
         foreach (var route in _options.Smpp.Inbound)
         {
             _inbound[Digits(route.Address)] = route.KeyId;
@@ -234,14 +240,14 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
             return new SubmitResult(d.DeliveryId, false, null, refusal?.ErrorCode ?? LisolooErrorCodes.CarrierUnavailable, message, null, 0, Retryable: true)
             {
                 Parts = acked,
-                Route = connection.Name,
+                Route = connection.ReceiptScope,
             };
         }
 
         return new SubmitResult(d.DeliveryId, true, acked.Count > 0 ? acked[0].CarrierId : null, null, null, null, 0)
         {
             Parts = acked,
-            Route = connection.Name,
+            Route = connection.ReceiptScope,
         };
     }
 
@@ -308,7 +314,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         else if (kind == 0)
         {
             var payload = pdu.TryGetTlv(TlvTag.MessagePayload, out var messagePayload) ? messagePayload.Value : pdu.ShortMessage;
-            var packing = _connections.Find(c => c.Name == route)?.TextOptions.Packing ?? Gsm7Packing.Unpacked;
+            var packing = _connections.Find(c => c.Name == session.Connection)?.TextOptions.Packing ?? Gsm7Packing.Unpacked;
             var decoded = InboundDecoder.Decode(pdu.DataCoding, (pdu.EsmClass & EsmUdhi) != 0, payload, packing);
             var (reference, total, sequence) = decoded.Concatenation is { } c ? ((int?)c.Reference, (int)c.Total, (int)c.Sequence) : SarOf(pdu);
             var part = new InboundPart(route, pdu.SourceAddr, pdu.DestinationAddr, decoded.Text, reference, total, sequence);

@@ -50,6 +50,13 @@ internal sealed class SmppConnection : IAsyncDisposable
 
     public string Name => _options.Name;
 
+    /// <summary>
+    /// The name under which this connection's parts are stored and its receipts matched: the first configured
+    /// connection to the same SMSC account (host, port, system_id). An SMSC may deliver a receipt on any bind of the
+    /// account, so several connections to one account share their message ids (set by the carrier; the own name until then).
+    /// </summary>
+    public string ReceiptScope { get; set; } = string.Empty;
+
     public SmppConnectionOptions Options => _options;
 
     /// <summary>
@@ -347,7 +354,7 @@ internal sealed class SmppConnection : IAsyncDisposable
         {
             await client.ConnectAsync(_options.Host, _options.Port, timeout.Token).ConfigureAwait(false);
             var settings = new SmppSessionSettings(Math.Max(1, _options.Window), _options.ResponseTimeout, _options.EnquireLinkInterval);
-            session = new SmppSession($"{Name}/{kind}", new NetworkStream(client, ownsSocket: true), settings, _handler, _time, _logger) { Route = Name };
+            session = new SmppSession($"{Name}/{kind}", new NetworkStream(client, ownsSocket: true), settings, _handler, _time, _logger) { Route = string.IsNullOrEmpty(ReceiptScope) ? Name : ReceiptScope, Connection = Name };
             session.Start();
             await session.BindAsync(new BindPdu(bind)
             {

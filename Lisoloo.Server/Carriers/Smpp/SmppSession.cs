@@ -72,6 +72,9 @@ internal sealed class SmppSession : IAsyncDisposable
     /// <summary>The configured connection (SMSC) this session belongs to: what receipts and inbound parts are keyed by.</summary>
     public string Route { get; init; } = string.Empty;
 
+    /// <summary>The configured connection this session belongs to (its text settings; <see cref="Route"/> may be another's).</summary>
+    public string Connection { get; init; } = string.Empty;
+
     /// <summary>Completes with the reason once the session has ended.</summary>
     public Task<string> Completion => _completion.Task;
 

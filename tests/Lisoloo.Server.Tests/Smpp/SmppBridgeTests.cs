@@ -215,6 +215,32 @@ public sealed class SmppBridgeTests(StoreKind store)
     }
 
     [Test]
+    public async Task Receipts_arriving_on_another_connection_to_the_same_account_are_matched()
+    {
+        // Two connections to one SMSC account: every message goes out on the first (a tie on "+243"), and the SMSC
+        // hands receipts to its bound sessions in turn, so about half come back on the second connection.
+        await using var server = await StartServerAsync(new()
+        {
+            ["Lisoloo:Smpp:Connections:1:Name"] = "node-b",
+            ["Lisoloo:Smpp:Connections:1:Host"] = NodeSmsc.Host,
+            ["Lisoloo:Smpp:Connections:1:Port"] = _smsc.SmppPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Lisoloo:Smpp:Connections:1:SystemId"] = _smsc.SystemId,
+            ["Lisoloo:Smpp:Connections:1:Password"] = _smsc.Password,
+            ["Lisoloo:Smpp:Connections:1:Prefixes:0"] = "+243",
+        });
+        var key = await server.CreateKeyAsync(merchant: "two-binds", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        await Wait.UntilAsync(async () => (await _smsc.GetStatsAsync()).Sessions >= 2, Deadline, "both connections bound");
+        var numbers = Enumerable.Range(1, 8).Select(i => $"+24384600000{i}").ToList();
+
+        var sent = await client.SendAsync(new SendRequest(numbers, "Receipts on either bind"));
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Delivered, all: true);
+
+        var receipts = await _smsc.GetStatsAsync();
+        Assert.That(receipts.ReceiptsSent, Is.EqualTo(8), "one receipt per message, spread over both binds");
+    }
+
+    [Test]
     public async Task A_silent_smsc_is_taken_for_dead_and_the_message_goes_through_after_the_reconnect()
     {
         await using var server = await StartServerAsync();
