@@ -115,6 +115,12 @@ internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? Carr
     public string? Route { get; init; }
 
     /// <summary>
+    /// A retryable result for a message none of whose parts went on the wire because the server was stopping: due again
+    /// at once (on any node, or after the restart) rather than after <c>Workers:RetryDelay</c>.
+    /// </summary>
+    public bool RetryNow { get; init; }
+
+    /// <summary>
     /// What the carrier keeps taken until this result is stored (SMPP: the connection's unrecorded-parts slots); the
     /// dispatcher disposes it once the store has the result, or has failed to take it.
     /// </summary>

@@ -170,8 +170,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         }
         catch (OperationCanceledException)
         {
-            return new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
-                "The server stopped before the message could be submitted; it is submitted after the restart.", null, 0, Retryable: true);
+            return new SubmitResult(d.DeliveryId, false, null, null, null, null, 0, Retryable: true) { RetryNow = true }; // stopping: nothing went out
         }
 
         try
@@ -234,9 +233,22 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
             return new SubmitResult(d.DeliveryId, false, null, permanent.ErrorCode, permanent.Message, null, 0);
         }
 
+        if (refusal is null && unacknowledged && cancellationToken.IsCancellationRequested)
+        {
+            // The server is stopping: a part not acknowledged never went on the wire (once written, a part waits for its
+            // answer whatever the token says) or went on a link that dropped unanswered (the documented at-least-once
+            // edge), so the message is due again at once, on any node or after the restart, not after the retry delay.
+            return new SubmitResult(d.DeliveryId, false, null, null, null, null, 0, Retryable: true)
+            {
+                Parts = acked,
+                Route = connection.ReceiptScope,
+                RetryNow = true,
+            };
+        }
+
         if (refusal is { } temporary || unacknowledged)
         {
-            var message = refusal?.Message ?? "The SMSC did not acknowledge every part in time; the rest is submitted again.";
+            var message = refusal?.Message ?? "No SMPP session was bound in time for every part; the rest is submitted again.";
             return new SubmitResult(d.DeliveryId, false, null, refusal?.ErrorCode ?? LisolooErrorCodes.CarrierUnavailable, message, null, 0, Retryable: true)
             {
                 Parts = acked,

@@ -255,7 +255,7 @@ internal sealed partial class PostgresStore
 
                     await Sql.ExecAsync(c, tx,
                         "UPDATE deliveries SET state='queued', due_at=$1, lease_until=0, claimed_by=NULL, updated_at=$2, error_code=$3, error_message=$4 WHERE id=$5",
-                        now + (long)retryDelay.TotalMilliseconds, now, Int(result.ErrorCode), Text(result.ErrorMessage), result.DeliveryId).ConfigureAwait(false);
+                        result.RetryNow ? now : now + (long)retryDelay.TotalMilliseconds, now, Int(result.ErrorCode), Text(result.ErrorMessage), result.DeliveryId).ConfigureAwait(false);
                 }
                 else
                 {

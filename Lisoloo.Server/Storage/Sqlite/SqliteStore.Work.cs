@@ -495,7 +495,7 @@ internal sealed partial class SqliteStore
                 }
 
                 var cmd = ctx.Command("UPDATE deliveries SET state='queued', due_at=@due, lease_until=0, updated_at=@now, error_code=@ec, error_message=@em WHERE id=@id");
-                cmd.Parameters.AddWithValue("@due", now + (long)retryDelay.TotalMilliseconds);
+                cmd.Parameters.AddWithValue("@due", result.RetryNow ? now : now + (long)retryDelay.TotalMilliseconds);
                 cmd.Parameters.AddWithValue("@now", now);
                 cmd.Parameters.AddWithValue("@ec", (object?)result.ErrorCode ?? DBNull.Value);
                 cmd.Parameters.AddWithValue("@em", (object?)result.ErrorMessage ?? DBNull.Value);

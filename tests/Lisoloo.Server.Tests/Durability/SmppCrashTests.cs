@@ -160,6 +160,44 @@ public sealed class SmppCrashTests
         });
     }
 
+    [Test]
+    public async Task A_graceful_restart_sends_what_was_waiting_at_once_and_nothing_twice()
+    {
+        // Window 1 and answers 300 ms late: when SIGTERM comes most messages are still waiting for the window. None of
+        // them went out, so they are due again at once after the restart, not after the retry delay (10 min here).
+        var (apiKey, _) = await CreateLiveKeyAsync();
+        var environment = SmppCrashHarness.ServerEnvironment(_smsc, 1, new Dictionary<string, string> { ["Lisoloo__Workers__RetryDelay"] = "00:10:00" });
+        var recipients = Enumerable.Range(0, 20).Select(i => "+2438200" + i.ToString("D5", CultureInfo.InvariantCulture)).ToList();
+        await _smsc.ConfigureAsync(new { responseDelayMs = 300 });
+        string messageId;
+        await using (var first = await ServerProcess.StartAsync(DataDirectory, environment, ProcessDeadline))
+        {
+            var (status, json) = await first.PostJsonAsync("send", apiKey, JsonSerializer.Serialize(new { to = recipients, message = "Rolling restart" }));
+            Assert.That(status, Is.EqualTo(201), json.ToString());
+            messageId = json.GetProperty("data").GetProperty("message_id").GetString()!;
+            await _smsc.WaitForAsync(s => s.Accepted >= 2, ProcessDeadline);
+            await first.StopAsync(ProcessDeadline);
+            Assert.That(first.ExitCode, Is.Zero, "a clean stop on SIGTERM:\n" + first.Output);
+        }
+
+        var sentBeforeRestart = (await _smsc.GetMessagesAsync()).Count;
+        Assume.That(sentBeforeRestart, Is.LessThan(recipients.Count), "the stop must land while messages wait for the window");
+        await _smsc.ConfigureAsync(new { responseDelayMs = (int?)null });
+        await using (var second = await ServerProcess.StartAsync(DataDirectory, environment, ProcessDeadline))
+        {
+            await Wait.UntilAsync(async () =>
+            {
+                var (status, json) = await second.GetJsonAsync("status/" + messageId, apiKey);
+                Assert.That(status, Is.EqualTo(200), json.ToString());
+                return json.GetProperty("data").GetProperty("counts").TryGetProperty("delivered", out var delivered) && delivered.GetInt32() == recipients.Count;
+            }, TimeSpan.FromSeconds(30), "every recipient delivered soon after the restart (well before the 10 min retry delay)", TimeSpan.FromMilliseconds(200));
+        }
+
+        var submitted = (await _smsc.GetMessagesAsync()).Select(m => "+" + m.Destination).ToList();
+        TestContext.Out.WriteLine($"{sentBeforeRestart} submitted before the stop, {submitted.Count - sentBeforeRestart} after the restart.");
+        Assert.That(submitted, Is.EquivalentTo(recipients), "each recipient submitted exactly once across a graceful restart");
+    }
+
     private List<(string To, string EventId)> DeliveredWebhooks() => SmppCrashHarness.DeliveredWebhooks(_hooks);
 
     private Task<(string ApiKey, string Secret)> CreateLiveKeyAsync() => SmppCrashHarness.CreateLiveKeyAsync(DataDirectory, null, _hooks, "smpp-crash");
