@@ -329,6 +329,39 @@ public sealed class StoreContractTests(StoreKind kind)
     }
 
     [Test]
+    public async Task Concurrent_accepts_from_two_nodes_racing_for_the_last_of_a_balance_take_exactly_what_it_covers()
+    {
+        // Both nodes price their batches against the same balance at once; the one whose guarded debit then finds less
+        // (on PostgreSQL the balance is read without a lock first) runs its batch again with the account locked.
+        const int Affordable = 50;
+        var (key, _) = await CreateKeyAsync("race-plain", balance: Affordable * 20_000L);
+        var nodes = new[] { _store, await _stores.OpenNodeAsync() };
+        var accepted = 0;
+        var refused = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
+        {
+            try
+            {
+                await nodes[i % 2].AcceptSendAsync(key, Immediate(key, "+14155550100"), null, Response("plain/" + i));
+                Interlocked.Increment(ref accepted);
+            }
+            catch (ApiErrorException ex) when (ex.Error.ErrorCode == LisolooErrorCodes.InsufficientBalance)
+            {
+                Interlocked.Increment(ref refused);
+            }
+        });
+
+        var balance = (await _store.GetBalanceAsync(key.AccountId))!;
+        Assert.Multiple(async () =>
+        {
+            Assert.That((accepted, refused), Is.EqualTo((Affordable, 200 - Affordable)), "exactly what the balance covers; the rest refused");
+            Assert.That(balance.BalanceMicros, Is.Zero, "never negative, nothing left over");
+            Assert.That(await _store.LedgerTotalsAsync(key.AccountId), Is.EqualTo((balance.BalanceMicros, balance.ReservedMicros)), "the ledger agrees");
+            Assert.That(await _store.CountPendingDeliveriesAsync(), Is.EqualTo(Affordable), "no delivery written for a refused accept");
+        });
+    }
+
+    [Test]
     public async Task Concurrent_accepts_from_two_nodes_keep_the_ledger_exact_and_answer_each_idempotency_key_once()
     {
         const int Affordable = 50;
