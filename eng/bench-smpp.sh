@@ -23,6 +23,7 @@
 # acts. Everything listens on 127.0.0.1; every process is stopped by its PID on exit; every wait is bounded.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/eng/bench/smsc-lib.sh"
 bench="$root/eng/bench"
 COUNT1="${COUNT1:-20000}"; COUNT3="${COUNT3:-10000}"; CONCURRENCY="${CONCURRENCY:-64}"
 CONFIGS="${CONFIGS:-10:1 100:1}"; PARTS="${PARTS:-1 3}"; MASKS="${MASKS:-3}"; TARGETS="${TARGETS:-kannel lisoloo}"
@@ -45,11 +46,7 @@ stop_gateway() {
 cleanup() {
   set +e
   stop_gateway
-  if [ -n "$smsc_pid" ] && kill -0 "$smsc_pid" 2>/dev/null; then
-    kill -TERM "$smsc_pid"
-    for _ in $(seq 1 50); do kill -0 "$smsc_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$smsc_pid" 2>/dev/null
-  fi
+  stop_smsc
   if [ "${KEEP:-0}" = 1 ]; then echo "work directory (logs, results): $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -63,11 +60,7 @@ busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 hz="$(getconf CLK_TCK)"
 
-node "$root/tests/peers/smsc/smsc.js" --smpp-port 0 --control-port 0 --system-id lisoloo --password secret --no-stdin-exit \
-  </dev/null >"$work/smsc.json" 2>"$work/smsc.err" &
-smsc_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/smsc.json" ] && break; kill -0 "$smsc_pid" 2>/dev/null || break; sleep 0.1; done
-[ -s "$work/smsc.json" ] || { echo "bench-smpp.sh: the SMSC did not start: $(cat "$work/smsc.err")" >&2; exit 1; }
+start_smsc "$work" bench-smpp.sh
 smpp_port="$(field smpp_port <"$work/smsc.json")"; control_port="$(field control_port <"$work/smsc.json")"
 control="http://127.0.0.1:$control_port"
 smsc_post() { curl -sf --max-time 5 -X POST -H 'Content-Type: application/json' "$control$1" ${2:+-d "$2"} >/dev/null; }
