@@ -32,24 +32,6 @@ internal interface ICarrier
     IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken);
 }
 
-/// <summary>Helpers for carriers that learn a whole batch's outcomes at once.</summary>
-internal static class CarrierBatch
-{
-    /// <summary>One task per delivery from a task answering the whole batch in its order (see <see cref="ICarrier.Submit"/>).</summary>
-    public static IReadOnlyList<Task<SubmitResult>> Each(Task<IReadOnlyList<SubmitResult>> whole, int count)
-    {
-        var tasks = new Task<SubmitResult>[count];
-        for (var i = 0; i < count; i++)
-        {
-            var index = i;
-            tasks[i] = whole.ContinueWith(t => t.GetAwaiter().GetResult()[index], CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
-        return tasks;
-    }
-}
-
 /// <summary>
 /// A carrier that decides in process, synchronously and with no effect outside this process (the sandbox). The
 /// dispatcher submits to it inside the claim's own transaction, so its rows need no lease and take one row update
