@@ -16,7 +16,7 @@ internal sealed class UnrecordedGate(int capacity)
     /// <summary>The most parts outstanding at once.</summary>
     public int Capacity { get; } = Math.Max(1, capacity);
 
-    /// <summary>Slots taken now (for tests and <c>/health</c>).</summary>
+    /// <summary>Slots taken now (for tests).</summary>
     public int Taken
     {
         get

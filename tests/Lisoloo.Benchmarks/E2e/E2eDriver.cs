@@ -16,8 +16,8 @@ namespace Lisoloo.Benchmarks.E2e;
 
 /// <summary>
 /// End-to-end SMS load driver (not a BenchmarkDotNet benchmark): HTTP accept → SMSC → receipt → callback received,
-/// measured by the same client for Kannel and Lisoloo. The same options and output as <c>eng/bench/e2e.js</c>, in .NET
-/// because Node's HTTP client tops out near 4,000 requests a second here, below what the servers under test accept.
+/// measured by the same client for Kannel and Lisoloo (<c>eng/bench-smpp.sh</c>). In .NET because Node's HTTP client
+/// topped out near 4,000 requests a second here, below what the servers under test accept.
 /// <code>
 /// dotnet tests/Lisoloo.Benchmarks/bin/Release/net10.0/Lisoloo.Benchmarks.dll e2e --target lisoloo|kannel --url URL
 ///   [--key K] [--user bench --password bench --dlr-mask 3] [--count 20000] [--concurrency 64] [--parts 1|3]
