@@ -42,7 +42,9 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         _options = options.Value;
         foreach (var o in _options.Smpp.Connections)
         {
-            var connection = new SmppConnection(o, this, time, loggers.CreateLogger("Lisoloo.Server.Carriers.Smpp.SmppConnection"));
+            var account = _options.Smpp.Connections.First(c => string.Equals(c.Host, o.Host, StringComparison.OrdinalIgnoreCase)
+                && c.Port == o.Port && string.Equals(c.SystemId, o.SystemId, StringComparison.Ordinal));
+            var connection = new SmppConnection(o, this, time, loggers.CreateLogger("Lisoloo.Server.Carriers.Smpp.SmppConnection"), receiptScope: account.Name);
             _connections.Add(connection);
             foreach (var prefix in o.Prefixes)
             {
@@ -51,12 +53,6 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         }
 
         _routes.Sort((a, b) => b.Prefix.Length.CompareTo(a.Prefix.Length));
-        foreach (var connection in _connections)
-        {
-            var o = connection.Options;
-            connection.ReceiptScope = _connections.First(c => string.Equals(c.Options.Host, o.Host, StringComparison.OrdinalIgnoreCase)
-                && c.Options.Port == o.Port && string.Equals(c.Options.SystemId, o.SystemId, StringComparison.Ordinal)).Name;
-        }
         foreach (var route in _options.Smpp.Inbound)
         {
             _inbound[Digits(route.Address)] = route.KeyId;

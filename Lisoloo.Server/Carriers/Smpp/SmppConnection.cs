@@ -36,8 +36,10 @@ internal sealed class SmppConnection : IAsyncDisposable
     private long _nextSlotTicks;
     private string _lastError = "not connected yet";
 
-    public SmppConnection(SmppConnectionOptions options, ISmppSessionHandler handler, TimeProvider time, ILogger logger)
+    /// <summary>A connection to the SMSC of <paramref name="options"/>; <paramref name="receiptScope"/> is its <see cref="ReceiptScope"/> (its own name when null).</summary>
+    public SmppConnection(SmppConnectionOptions options, ISmppSessionHandler handler, TimeProvider time, ILogger logger, string? receiptScope = null)
     {
+        ReceiptScope = receiptScope ?? options.Name;
         _options = options;
         _handler = handler;
         _time = time;
@@ -53,9 +55,9 @@ internal sealed class SmppConnection : IAsyncDisposable
     /// <summary>
     /// The name under which this connection's parts are stored and its receipts matched: the first configured
     /// connection to the same SMSC account (host, port, system_id). An SMSC may deliver a receipt on any bind of the
-    /// account, so several connections to one account share their message ids (set by the carrier; the own name until then).
+    /// account, so several connections to one account share their message ids.
     /// </summary>
-    public string ReceiptScope { get; set; } = string.Empty;
+    public string ReceiptScope { get; }
 
     public SmppConnectionOptions Options => _options;
 
@@ -354,7 +356,7 @@ internal sealed class SmppConnection : IAsyncDisposable
         {
             await client.ConnectAsync(_options.Host, _options.Port, timeout.Token).ConfigureAwait(false);
             var settings = new SmppSessionSettings(Math.Max(1, _options.Window), _options.ResponseTimeout, _options.EnquireLinkInterval);
-            session = new SmppSession($"{Name}/{kind}", new NetworkStream(client, ownsSocket: true), settings, _handler, _time, _logger) { Route = string.IsNullOrEmpty(ReceiptScope) ? Name : ReceiptScope, Connection = Name };
+            session = new SmppSession($"{Name}/{kind}", new NetworkStream(client, ownsSocket: true), settings, _handler, _time, _logger) { Route = ReceiptScope, Connection = Name };
             session.Start();
             await session.BindAsync(new BindPdu(bind)
             {

@@ -214,7 +214,6 @@ internal sealed partial class PostgresStore
                 accepted.Select(r => r.ReceiptState is null ? long.MaxValue : r.ReceiptAt).ToArray()).ConfigureAwait(false)).ToHashSet();
         }
 
-        var spend = new SortedDictionary<long, long>();
         foreach (var result in accepted)
         {
             if (!changed.Contains(result.DeliveryId))
@@ -223,7 +222,7 @@ internal sealed partial class PostgresStore
             }
 
             var d = byId[result.DeliveryId];
-            spend[d.AccountId] = spend.GetValueOrDefault(d.AccountId) + d.CostMicros;
+            events.Spend(d.AccountId, d.CostMicros); // written last, by events.FlushAsync: the account row is the hot one
             await events.TransitionAsync(d.SendId, d.Seq, d.Recipient, "sent", "processing", null, null).ConfigureAwait(false);
             if (result is { Parts.Count: > 0, Route: { } route })
             {
@@ -266,10 +265,6 @@ internal sealed partial class PostgresStore
             }
         }
 
-        foreach (var (accountId, micros) in spend)
-        {
-            events.Spend(accountId, micros); // written last, by events.FlushAsync: the account row is the hot one
-        }
     }
 
     private sealed record DeliveryRow(long Id, long SendId, int Seq, string Recipient, string State, long AccountId, long CostMicros);
