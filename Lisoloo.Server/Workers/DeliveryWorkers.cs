@@ -181,10 +181,18 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
             {
                 var batch = group.ToList();
                 var carrier = carriers.For(group.Key);
+                if (carrier is { IsReady: false })
+                {
+                    await WaitUntilReadyAsync(carrier, stoppingToken).ConfigureAwait(false);
+                }
+
                 if (carrier is null || !carrier.IsReady)
                 {
                     var results = batch.Select(d => new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.CarrierUnavailable,
-                        "No carrier route is available; the message waits and is retried.", null, 0, Retryable: true)).ToList();
+                        "No carrier route is available; the message waits and is retried.", null, 0, Retryable: true)
+                    {
+                        RetryNow = stoppingToken.IsCancellationRequested, // stopping, not down: due again at once after the restart
+                    }).ToList();
                     await ApplyAsync(batch, results, carrier?.Name ?? "none", outstanding).ConfigureAwait(false);
                 }
                 else
@@ -203,6 +211,26 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
             await renewing.CancelAsync().ConfigureAwait(false);
             await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// A route that is not ready yet (binding right after a start, reconnecting after a drop) is given up to half a lease
+    /// before the batch is put back for <c>Workers:RetryDelay</c>, so a momentary state does not delay the messages.
+    /// </summary>
+    private async Task WaitUntilReadyAsync(ICarrier carrier, CancellationToken stoppingToken)
+    {
+        var until = Time.GetUtcNow() + (options.Value.Workers.Lease / 2);
+        try
+        {
+            while (!carrier.IsReady && Time.GetUtcNow() < until)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), Time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping: the batch goes back as it is
         }
     }
 

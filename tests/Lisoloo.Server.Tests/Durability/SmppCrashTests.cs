@@ -166,10 +166,15 @@ public sealed class SmppCrashTests
         // Window 1 and answers 300 ms late: when SIGTERM comes most messages are still waiting for the window. None of
         // them went out, so they are due again at once after the restart, not after the retry delay (10 min here).
         var (apiKey, _) = await CreateLiveKeyAsync();
-        var environment = SmppCrashHarness.ServerEnvironment(_smsc, 1, new Dictionary<string, string> { ["Lisoloo__Workers__RetryDelay"] = "00:10:00" });
+        var environment = SmppCrashHarness.ServerEnvironment(_smsc, 1, new Dictionary<string, string>
+        {
+            ["Lisoloo__Workers__RetryDelay"] = "00:10:00",
+            ["Lisoloo__Workers__Lease"] = "00:00:10", // a loaded machine may take seconds to bind after the restart: half a lease is the wait for it
+        });
         var recipients = Enumerable.Range(0, 20).Select(i => "+2438200" + i.ToString("D5", CultureInfo.InvariantCulture)).ToList();
         await _smsc.ConfigureAsync(new { responseDelayMs = 300 });
         string messageId;
+        var firstOutput = string.Empty;
         await using (var first = await ServerProcess.StartAsync(DataDirectory, environment, ProcessDeadline))
         {
             var (status, json) = await first.PostJsonAsync("send", apiKey, JsonSerializer.Serialize(new { to = recipients, message = "Rolling restart" }));
@@ -178,6 +183,7 @@ public sealed class SmppCrashTests
             await _smsc.WaitForAsync(s => s.Accepted >= 2, ProcessDeadline);
             await first.StopAsync(ProcessDeadline);
             Assert.That(first.ExitCode, Is.Zero, "a clean stop on SIGTERM:\n" + first.Output);
+            firstOutput = first.Output;
         }
 
         var sentBeforeRestart = (await _smsc.GetMessagesAsync()).Count;
@@ -185,12 +191,21 @@ public sealed class SmppCrashTests
         await _smsc.ConfigureAsync(new { responseDelayMs = (int?)null });
         await using (var second = await ServerProcess.StartAsync(DataDirectory, environment, ProcessDeadline))
         {
-            await Wait.UntilAsync(async () =>
+            try
             {
-                var (status, json) = await second.GetJsonAsync("status/" + messageId, apiKey);
-                Assert.That(status, Is.EqualTo(200), json.ToString());
-                return json.GetProperty("data").GetProperty("counts").TryGetProperty("delivered", out var delivered) && delivered.GetInt32() == recipients.Count;
-            }, TimeSpan.FromSeconds(30), "every recipient delivered soon after the restart (well before the 10 min retry delay)", TimeSpan.FromMilliseconds(200));
+                await Wait.UntilAsync(async () =>
+                {
+                    var (status, json) = await second.GetJsonAsync("status/" + messageId, apiKey);
+                    Assert.That(status, Is.EqualTo(200), json.ToString());
+                    return json.GetProperty("data").GetProperty("counts").TryGetProperty("delivered", out var delivered) && delivered.GetInt32() == recipients.Count;
+                }, TimeSpan.FromSeconds(30), "every recipient delivered soon after the restart (well before the 10 min retry delay)", TimeSpan.FromMilliseconds(200));
+            }
+            catch (TimeoutException)
+            {
+                var rows = Rows("SELECT recipient, state, due_at, attempts, error_message FROM deliveries WHERE state <> 'delivered'");
+                TestContext.Out.WriteLine("Not delivered: " + string.Join("; ", rows.Select(r => string.Join(" ", r))) + "\nfirst run:\n" + firstOutput + "\nsecond run:\n" + second.Output);
+                throw;
+            }
         }
 
         var submitted = (await _smsc.GetMessagesAsync()).Select(m => "+" + m.Destination).ToList();
