@@ -10,7 +10,10 @@ internal static class ServerHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Configuration is read once at start: reload-on-change would put a recursive file watcher on the content root,
+        // which by default holds ./data, so every WAL write would wake the watcher thread. An explicit
+        // --hostBuilder:reloadConfigOnChange=true on the command line still turns it back on.
+        var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         builder.AddLisolooServer();
         configure?.Invoke(builder);
         var app = builder.Build();
