@@ -37,7 +37,8 @@ internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvid
         for (var i = 0; i < batch.Count; i++)
         {
             var d = batch[i];
-            var reference = Storage.TimeOrderedId.New(now, 10, "sbx_");
+            // The sandbox's message id: unique per delivery and nothing to guess (test keys only), so no CSPRNG call per message.
+            var reference = "sbx_" + d.DeliveryId.ToString("x12", System.Globalization.CultureInfo.InvariantCulture);
             results[i] = d.Recipient switch
             {
                 "+99900000001" => Announce(d, reference, "undelivered", now + Ms(o.FailureDelay)),

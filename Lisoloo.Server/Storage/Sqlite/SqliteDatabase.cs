@@ -195,50 +195,73 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 continue;
             }
 
-            Exception? commitError = null;
-            try
+            // Accepts (group writes) and worker steps (a claim of hundreds of rows takes milliseconds) are committed in
+            // separate transactions, in queue order: an accept is answered once its own commit is on disk, without
+            // waiting for a worker step that happened to be queued next to it.
+            var start = 0;
+            while (start < batch.Count)
             {
-                if (!RunBatch(batch, context, forceSavepoints: false))
+                var grouped = batch[start] is IGroupMember;
+                var end = start + 1;
+                while (end < batch.Count && batch[end] is IGroupMember == grouped)
                 {
-                    foreach (var op in batch)
-                    {
-                        op.Reset();
-                    }
-
-                    RunBatch(batch, context, forceSavepoints: true);
+                    end++;
                 }
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                commitError = ex;
-                _logger.LogError(ex, "A group commit of {Count} writes failed", batch.Count);
-            }
-            finally
-            {
-                context.Transaction = null;
+
+                Commit(start == 0 && end == batch.Count ? batch : batch.GetRange(start, end - start), context);
+                start = end;
             }
 
-            Interlocked.Increment(ref _commits);
-            Interlocked.Add(ref _writesDone, batch.Count);
-            if (_wal is not null && (_commits & 255) == 0)
-            {
-                FinishCheckpointIfLarge(context);
-            }
-            if (commitError is null)
-            {
-                _committed.Writer.TryWrite(batch); // answered after the flusher's fsync
-                batch = new List<WriteOp>(_maxBatch);
-            }
-            else
-            {
-                foreach (var op in batch)
-                {
-                    op.FailAll(commitError);
-                }
-            }
+            batch = new List<WriteOp>(_maxBatch);
         }
 
         _committed.Writer.TryComplete();
+    }
+
+    /// <summary>Runs <paramref name="ops"/> in one transaction and hands them to the flusher (or fails them all).</summary>
+    private void Commit(List<WriteOp> ops, WriteContext context)
+    {
+        Exception? commitError = null;
+        try
+        {
+            if (!RunBatch(ops, context, forceSavepoints: false))
+            {
+                foreach (var op in ops)
+                {
+                    op.Reset();
+                }
+
+                RunBatch(ops, context, forceSavepoints: true);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            commitError = ex;
+            _logger.LogError(ex, "A group commit of {Count} writes failed", ops.Count);
+        }
+        finally
+        {
+            context.Transaction = null;
+        }
+
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _writesDone, ops.Count);
+        if (_wal is not null && (_commits & 255) == 0)
+        {
+            FinishCheckpointIfLarge(context);
+        }
+
+        if (commitError is null)
+        {
+            _committed.Writer.TryWrite(ops); // answered after the flusher's fsync
+        }
+        else
+        {
+            foreach (var op in ops)
+            {
+                op.FailAll(commitError);
+            }
+        }
     }
 
     /// <summary>

@@ -83,6 +83,40 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
         Assert.That(rows, Is.EqualTo("21,22,23"), "the poisoned item's row was rolled back, the others committed once");
     }
 
+    [Test]
+    public async Task A_grouped_write_is_answered_without_waiting_for_a_slow_write_queued_after_it()
+    {
+        var writer = new TableWriter();
+        using var first = new ManualResetEventSlim();
+        using var slow = new ManualResetEventSlim();
+        var blocker = Db.WriteAsync(_ => first.Wait(TimeSpan.FromSeconds(10))); // holds the writer so the next two share a batch
+        var accept = Db.WriteGroupedAsync(writer, 31);
+        var worker = Db.WriteAsync(ctx =>
+        {
+            slow.Wait(TimeSpan.FromSeconds(10)); // a long worker step (a claim of hundreds of rows)
+            return Insert(ctx, 32);
+        });
+        first.Set();
+        Assert.That(await blocker, Is.True);
+        try
+        {
+            // Same batch, but its own commit: the grouped write is on disk and answered while the slow one still runs.
+            var done = await Task.WhenAny(accept, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.Multiple(() =>
+            {
+                Assert.That(done, Is.SameAs(accept), "the grouped write waited for the slow write queued after it");
+                Assert.That(worker.IsCompleted, Is.False);
+            });
+            Assert.That(await accept, Is.EqualTo(31));
+        }
+        finally
+        {
+            slow.Set();
+        }
+
+        Assert.That(await worker, Is.EqualTo(1));
+    }
+
     private sealed class TableWriter : IGroupWriter<int, int>
     {
         public List<int> GroupSizes { get; } = [];
