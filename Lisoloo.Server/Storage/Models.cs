@@ -111,7 +111,7 @@ internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? Carr
     /// </summary>
     public IReadOnlyList<CarrierPart>? Parts { get; init; }
 
-    /// <summary>The route (SMPP connection name) the parts went through: their ids are unique per route.</summary>
+    /// <summary>The route the parts went through (SMPP: the connection's receipt scope, one per SMSC account): their ids are unique per route.</summary>
     public string? Route { get; init; }
 
     /// <summary>

@@ -69,7 +69,7 @@ internal sealed class SmppSession : IAsyncDisposable
     /// <summary>The connection's name and bind, for logs (<c>smsc/transceiver</c>).</summary>
     public string Name { get; }
 
-    /// <summary>The configured connection (SMSC) this session belongs to: what receipts and inbound parts are keyed by.</summary>
+    /// <summary>What receipts and inbound parts are keyed by: its connection's receipt scope (one per SMSC account).</summary>
     public string Route { get; init; } = string.Empty;
 
     /// <summary>The configured connection this session belongs to (its text settings; <see cref="Route"/> may be another's).</summary>

@@ -156,10 +156,6 @@ internal sealed partial class PostgresStore
             }
 
             debits = spent.Where(s => s.Value > 0).OrderBy(s => s.Key).ToList();
-            if (lockFirst)
-            {
-                await DebitAsync(c, tx, debits, lockFirst).ConfigureAwait(false);
-            }
         }
 
         // 4. The rows: sends, reserve ledger rows, deliveries (immediate) or occurrences (scheduled), in one statement.
@@ -168,10 +164,8 @@ internal sealed partial class PostgresStore
             await InsertSendsAsync(c, tx, items, accepted, now).ConfigureAwait(false);
         }
 
-        if (!lockFirst)
-        {
-            await DebitAsync(c, tx, debits, lockFirst).ConfigureAwait(false); // last: the account row is held only until the commit
-        }
+        // Last on both tries: unlocked, the account row is then held only until the commit; locked, the order is moot.
+        await DebitAsync(c, tx, debits, lockFirst).ConfigureAwait(false);
 
         for (var i = 0; i < items.Count; i++)
         {

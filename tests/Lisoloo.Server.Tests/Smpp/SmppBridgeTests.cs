@@ -219,15 +219,7 @@ public sealed class SmppBridgeTests(StoreKind store)
     {
         // Two connections to one SMSC account: every message goes out on the first (a tie on "+243"), and the SMSC
         // hands receipts to its bound sessions in turn, so about half come back on the second connection.
-        await using var server = await StartServerAsync(new()
-        {
-            ["Lisoloo:Smpp:Connections:1:Name"] = "node-b",
-            ["Lisoloo:Smpp:Connections:1:Host"] = NodeSmsc.Host,
-            ["Lisoloo:Smpp:Connections:1:Port"] = _smsc.SmppPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Lisoloo:Smpp:Connections:1:SystemId"] = _smsc.SystemId,
-            ["Lisoloo:Smpp:Connections:1:Password"] = _smsc.Password,
-            ["Lisoloo:Smpp:Connections:1:Prefixes:0"] = "+243",
-        });
+        await using var server = await StartServerAsync(new(SmscConnection(1, "node-b")));
         var key = await server.CreateKeyAsync(merchant: "two-binds", environment: "live", balance: 10m, unitPrice: 0.1m);
         using var client = server.Client(key.ApiKey);
         await Wait.UntilAsync(async () => (await _smsc.GetStatsAsync()).Sessions >= 2, Deadline, "both connections bound");
@@ -348,14 +340,8 @@ public sealed class SmppBridgeTests(StoreKind store)
 
     private Task<TestServer> StartServerAsync(Dictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(SmscConnection(0, "node"))
         {
-            ["Lisoloo:Smpp:Connections:0:Name"] = "node",
-            ["Lisoloo:Smpp:Connections:0:Host"] = NodeSmsc.Host,
-            ["Lisoloo:Smpp:Connections:0:Port"] = _smsc.SmppPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Lisoloo:Smpp:Connections:0:SystemId"] = _smsc.SystemId,
-            ["Lisoloo:Smpp:Connections:0:Password"] = _smsc.Password,
-            ["Lisoloo:Smpp:Connections:0:Prefixes:0"] = "+243",
             ["Lisoloo:Smpp:Connections:0:ResponseTimeout"] = "00:00:01",
             ["Lisoloo:Smpp:Connections:0:EnquireLinkInterval"] = "00:00:00.500",
             ["Lisoloo:Smpp:Connections:0:ReconnectDelay"] = "00:00:00.100",
@@ -372,6 +358,21 @@ public sealed class SmppBridgeTests(StoreKind store)
         }
 
         return TestServer.StartAsync(settings, store: store);
+    }
+
+    /// <summary>Connection <paramref name="index"/>, named <paramref name="name"/>, to the test's SMSC account, routing +243.</summary>
+    private Dictionary<string, string?> SmscConnection(int index, string name)
+    {
+        var at = $"Lisoloo:Smpp:Connections:{index}:";
+        return new()
+        {
+            [at + "Name"] = name,
+            [at + "Host"] = NodeSmsc.Host,
+            [at + "Port"] = _smsc.SmppPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [at + "SystemId"] = _smsc.SystemId,
+            [at + "Password"] = _smsc.Password,
+            [at + "Prefixes:0"] = "+243",
+        };
     }
 
     private static async Task<string> HealthOfAsync(TestServer server)
