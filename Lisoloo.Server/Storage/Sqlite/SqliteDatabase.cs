@@ -24,7 +24,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private readonly Task _checkpointer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Microsoft.Win32.SafeHandles.SafeFileHandle? _wal;
-    private readonly Channel<List<WriteOp>> _committed = Channel.CreateUnbounded<List<WriteOp>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<Committed> _committed = Channel.CreateUnbounded<Committed>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SqliteConnection _writeConnection;
 
     public SqliteDatabase(string connectionString, int maxBatch, ILogger logger)
@@ -69,11 +69,15 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>Writes committed so far.</summary>
     public long Writes => Interlocked.Read(ref _writesDone);
 
+    /// <summary>WAL flushes (fsync) made so far: one per turn of the flusher that had changes to make durable.</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
+
     /// <summary>Writes waiting for the writer.</summary>
     public int QueueDepth => _writes.Reader.Count;
 
     private long _commits;
     private long _writesDone;
+    private long _syncs;
 
     /// <summary>Runs <paramref name="work"/> on the writer connection inside a savepoint; completes after the commit.</summary>
     public Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default) => WriteAsync(work, savepoint: true, cancellationToken);
@@ -177,42 +181,39 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         tx.Commit();
     }
 
+    /// <summary>
+    /// Takes every queued write, commits the accepts (group writes) among them first, together, then the other writes
+    /// (worker steps: a claim of hundreds of rows takes milliseconds; the SMPP bridge's many small result writes, which
+    /// share that transaction) in a transaction of their own, and starts over. So an accept waits for at most one
+    /// transaction of worker steps, not for the steps queued before it, and worker steps still get every other turn
+    /// however fast accepts arrive. Writes pending at the same time were all issued concurrently (none has been
+    /// answered), so committing the accepts ahead of them changes nothing a caller could observe; accepts keep their
+    /// order among themselves, and so do the other writes.
+    /// </summary>
     private async Task WriterLoop()
     {
-        var batch = new List<WriteOp>(_maxBatch);
         var context = new WriteContext(_writeConnection);
         var reader = _writes.Reader;
+        var accepts = new List<WriteOp>(_maxBatch);
+        var others = new List<WriteOp>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
-            while (batch.Count < _maxBatch && reader.TryRead(out var op))
+            while (accepts.Count + others.Count < _maxBatch && reader.TryRead(out var op))
             {
-                batch.Add(op);
+                (op is IGroupMember ? accepts : others).Add(op);
             }
 
-            if (batch.Count == 0)
+            if (accepts.Count > 0)
             {
-                continue;
+                Commit(accepts, context);
+                accepts = new List<WriteOp>(_maxBatch);
             }
 
-            // Accepts (group writes) and worker steps (a claim of hundreds of rows takes milliseconds) are committed in
-            // separate transactions, in queue order: an accept is answered once its own commit is on disk, without
-            // waiting for a worker step that happened to be queued next to it.
-            var start = 0;
-            while (start < batch.Count)
+            if (others.Count > 0)
             {
-                var grouped = batch[start] is IGroupMember;
-                var end = start + 1;
-                while (end < batch.Count && batch[end] is IGroupMember == grouped)
-                {
-                    end++;
-                }
-
-                Commit(start == 0 && end == batch.Count ? batch : batch.GetRange(start, end - start), context);
-                start = end;
+                Commit(others, context);
+                others = [];
             }
-
-            batch = new List<WriteOp>(_maxBatch);
         }
 
         _committed.Writer.TryComplete();
@@ -222,6 +223,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private void Commit(List<WriteOp> ops, WriteContext context)
     {
         Exception? commitError = null;
+        var changesBefore = SQLitePCL.raw.sqlite3_total_changes(_writeConnection.Handle);
         try
         {
             if (!RunBatch(ops, context, forceSavepoints: false))
@@ -253,7 +255,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
         if (commitError is null)
         {
-            _committed.Writer.TryWrite(ops); // answered after the flusher's fsync
+            // Answered after the flusher's fsync. A transaction that changed no row (a worker's poll that found no
+            // work) wrote nothing to the WAL: it needs no fsync of its own.
+            var changed = SQLitePCL.raw.sqlite3_total_changes(_writeConnection.Handle) != changesBefore;
+            _committed.Writer.TryWrite(new Committed(ops, changed));
         }
         else
         {
@@ -336,16 +341,22 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             ready.Clear();
+            var changed = false;
             while (reader.TryRead(out var batch))
             {
-                ready.Add(batch);
+                ready.Add(batch.Ops);
+                changed |= batch.Changed;
             }
 
             try
             {
-                if (_wal is not null)
+                // When none of this turn's transactions changed a row there is nothing to sync: every commit before them
+                // was synced by an earlier turn of this loop (commits reach it in order), so what they read is already
+                // on disk. An idle server's workers poll in write transactions several times a second; no flush for those.
+                if (_wal is not null && changed)
                 {
-                    RandomAccess.FlushToDisk(_wal);
+                    SyncData(_wal);
+                    Interlocked.Increment(ref _syncs);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -362,6 +373,41 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 {
                     op.Complete();
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes the WAL's written frames durable. On Linux that is <c>fdatasync</c>, as SQLite itself does: the data and
+    /// the file size reach the disk, but not the modification time, which would cost an inode write on every flush
+    /// (the WAL is rewritten in place, so its size rarely changes). Elsewhere, <see cref="RandomAccess.FlushToDisk"/>.
+    /// </summary>
+    private static void SyncData(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            RandomAccess.FlushToDisk(file);
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            while (NativeMethods.FDataSync((int)file.DangerousGetHandle()) != 0)
+            {
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                if (errno != 4) // EINTR: try again
+                {
+                    throw new IOException($"fdatasync of the SQLite WAL failed (errno {errno}).", errno);
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
             }
         }
     }
@@ -470,6 +516,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         await _writeConnection.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
     }
+
+    /// <summary>A committed transaction's writes, and whether it changed any row (and so wrote WAL frames).</summary>
+    private readonly record struct Committed(List<WriteOp> Ops, bool Changed);
 
     private abstract class WriteOp
     {
@@ -656,4 +705,13 @@ internal sealed class WriteContext(SqliteConnection connection) : IDisposable
         _commands.Clear();
         Connection.Dispose();
     }
+}
+
+/// <summary>The one libc call the writer needs that .NET does not wrap.</summary>
+internal static class NativeMethods
+{
+    /// <summary><c>fdatasync(2)</c>: 0, or -1 with errno set.</summary>
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    internal static extern int FDataSync(int fd);
 }

@@ -1,5 +1,6 @@
 using Lisoloo.Server.Api;
 using Lisoloo.Server.Storage.Sqlite;
+using Lisoloo.TestSupport;
 
 namespace Lisoloo.Server.Tests.Storage;
 
@@ -13,7 +14,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
     public async Task A_failing_write_without_savepoint_is_rolled_back_alone_and_the_rest_of_its_batch_commits()
     {
         using var gate = new ManualResetEventSlim();
-        var blocker = Db.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10))); // holds the writer so the next writes share one batch
+        var blocker = await HoldWriterAsync(gate); // the next writes queue up meanwhile and share one batch
         var a = Db.WriteAsync(ctx => Insert(ctx, 1), savepoint: false);
         var b = Db.WriteAsync<int>(ctx =>
         {
@@ -63,7 +64,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
     {
         var writer = new TableWriter();
         using var gate = new ManualResetEventSlim();
-        var blocker = Db.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10)));
+        var blocker = await HoldWriterAsync(gate);
         var good = new[] { 21, 22, 23 }.Select(v => Db.WriteGroupedAsync(writer, v)).ToList();
         var refused = Db.WriteGroupedAsync(writer, -1);   // refused before writing: the group goes on
         var poison = Db.WriteGroupedAsync(writer, 13);    // throws after writing: the batch is replayed item by item
@@ -89,7 +90,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
         var writer = new TableWriter();
         using var first = new ManualResetEventSlim();
         using var slow = new ManualResetEventSlim();
-        var blocker = Db.WriteAsync(_ => first.Wait(TimeSpan.FromSeconds(10))); // holds the writer so the next two share a batch
+        var blocker = await HoldWriterAsync(first); // the next two queue up meanwhile and share a batch
         var accept = Db.WriteGroupedAsync(writer, 31);
         var worker = Db.WriteAsync(ctx =>
         {
@@ -117,6 +118,87 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
         Assert.That(await worker, Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task A_grouped_write_queued_behind_a_slow_write_is_committed_before_it()
+    {
+        var writer = new TableWriter();
+        using var first = new ManualResetEventSlim();
+        using var slow = new ManualResetEventSlim();
+        var blocker = await HoldWriterAsync(first); // the next two queue up meanwhile, the slow one first
+        var worker = Db.WriteAsync(ctx =>
+        {
+            slow.Wait(TimeSpan.FromSeconds(10)); // a long worker step, queued first
+            return Insert(ctx, 42);
+        });
+        var accept = Db.WriteGroupedAsync(writer, 41);
+        first.Set();
+        Assert.That(await blocker, Is.True);
+        try
+        {
+            var done = await Task.WhenAny(accept, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.Multiple(() =>
+            {
+                Assert.That(done, Is.SameAs(accept), "the grouped write waited for the slow write queued before it");
+                Assert.That(worker.IsCompleted, Is.False);
+            });
+            Assert.That(await accept, Is.EqualTo(41));
+        }
+        finally
+        {
+            slow.Set();
+        }
+
+        Assert.That(await worker, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Other_writes_are_not_starved_by_a_steady_stream_of_grouped_writes()
+    {
+        var writer = new TableWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var issued = 0;
+        async Task Stream(int lane)
+        {
+            for (var i = 0; i < 2_000 && !stop.IsCancellationRequested; i++)
+            {
+                Interlocked.Increment(ref issued);
+                await Db.WriteGroupedAsync(writer, 100_000 + (lane * 10_000) + i);
+            }
+        }
+
+        var lanes = Enumerable.Range(0, 8).Select(lane => Task.Run(() => Stream(lane))).ToArray();
+        await Wait.UntilAsync(() => Volatile.Read(ref issued) >= 200, TimeSpan.FromSeconds(10), "the stream of grouped writes to get going");
+
+        var worker = Db.WriteAsync(ctx => Insert(ctx, 43));
+        var done = await Task.WhenAny(worker, Task.WhenAll(lanes));
+        var issuedWhenDone = Volatile.Read(ref issued);
+        await stop.CancelAsync();
+        await Task.WhenAll(lanes);
+        Assert.Multiple(() =>
+        {
+            Assert.That(done, Is.SameAs(worker), "the other write waited until the stream of grouped writes ended");
+            Assert.That(issuedWhenDone, Is.LessThan(16_000));
+        });
+        Assert.That(await worker, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_write_that_changes_nothing_costs_no_flush_and_one_that_changes_a_row_is_flushed_before_its_answer()
+    {
+        Assert.That(await Db.WriteAsync(ctx => Insert(ctx, 51)), Is.EqualTo(1));
+        var syncs = Db.Syncs;
+        for (var i = 0; i < 5; i++)
+        {
+            // A worker's poll that finds nothing: a write transaction that changes no row.
+            var changed = await Db.WriteAsync(ctx => ctx.Command("UPDATE t SET v = v WHERE v < 0").ExecuteNonQuery());
+            Assert.That(changed, Is.Zero);
+        }
+
+        Assert.That(Db.Syncs, Is.EqualTo(syncs), "empty transactions were flushed");
+        Assert.That(await Db.WriteAsync(ctx => Insert(ctx, 52)), Is.EqualTo(1));
+        Assert.That(Db.Syncs, Is.EqualTo(syncs + 1), "a transaction that changed a row is answered only after a flush");
+    }
+
     private sealed class TableWriter : IGroupWriter<int, int>
     {
         public List<int> GroupSizes { get; } = [];
@@ -141,6 +223,19 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
                 outcomes[i] = new(items[i], null);
             }
         }
+    }
+
+    /// <summary>Queues a write that holds the writer until <paramref name="release"/> is set, and returns once it runs.</summary>
+    private async Task<Task<bool>> HoldWriterAsync(ManualResetEventSlim release)
+    {
+        using var running = new SemaphoreSlim(0);
+        var blocker = Db.WriteAsync(_ =>
+        {
+            running.Release();
+            return release.Wait(TimeSpan.FromSeconds(10));
+        });
+        Assert.That(await running.WaitAsync(TimeSpan.FromSeconds(10)), Is.True, "the writer did not take the blocking write");
+        return blocker;
     }
 
     private static int Insert(WriteContext ctx, int value)
