@@ -164,7 +164,9 @@ internal sealed class SmsApi(
     {
         if (messageId.Length != 24 || !messageId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
         {
-            throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.InvalidMessageId, "message_id must be 24 lowercase hexadecimal characters."));
+            const string Message = "message_id must be 24 lowercase hexadecimal characters.";
+            throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.InvalidMessageId, Message,
+                [new FieldError("message_id", LisolooErrorCodes.InvalidMessageId, Message)]));
         }
     }
 

@@ -253,10 +253,10 @@ public sealed class BadInputSweepTests
         yield return Post("insufficient_balance", () => Send(new { to = Numbers(51), message = "Hi" }), 402, LisolooErrorCodes.InsufficientBalance, null);
 
         // ---- message ids
-        yield return new BadInput("status_id_not_hex", "GET", "status/not-a-message-id", null, 400, LisolooErrorCodes.InvalidMessageId, null);
-        yield return new BadInput("status_id_uppercase", "GET", "status/0123456789ABCDEF01234567", null, 400, LisolooErrorCodes.InvalidMessageId, null);
-        yield return new BadInput("status_id_23_chars", "GET", "status/0123456789abcdef0123456", null, 400, LisolooErrorCodes.InvalidMessageId, null);
-        yield return new BadInput("cancel_id_malformed", "DELETE", "cancel/xyz", null, 400, LisolooErrorCodes.InvalidMessageId, null);
+        yield return new BadInput("status_id_not_hex", "GET", "status/not-a-message-id", null, 400, LisolooErrorCodes.InvalidMessageId, "message_id");
+        yield return new BadInput("status_id_uppercase", "GET", "status/0123456789ABCDEF01234567", null, 400, LisolooErrorCodes.InvalidMessageId, "message_id");
+        yield return new BadInput("status_id_23_chars", "GET", "status/0123456789abcdef0123456", null, 400, LisolooErrorCodes.InvalidMessageId, "message_id");
+        yield return new BadInput("cancel_id_malformed", "DELETE", "cancel/xyz", null, 400, LisolooErrorCodes.InvalidMessageId, "message_id");
         yield return new BadInput("status_unknown_id", "GET", "status/0123456789abcdef01234567", null, 404, LisolooErrorCodes.MessageNotFound, null);
 
         // ---- authentication
