@@ -68,41 +68,65 @@ internal sealed class RateLimiter(TimeProvider time) : IRateLimiter
             return new RateLimitDecision(true, 0, 0, reset);
         }
 
-        var window = _windows.GetOrAdd((keyId, endpoint), static _ => new Window());
-        lock (window)
+        while (true)
         {
-            if (window.Minute != minute)
+            var window = _windows.GetOrAdd((keyId, endpoint), static _ => new Window());
+            lock (window)
             {
-                window.Minute = minute;
-                window.Count = 0;
-            }
+                if (window.Retired)
+                {
+                    continue; // Trim is removing it: count in the window that replaces it
+                }
 
-            if (window.Count >= limit)
-            {
-                return new RateLimitDecision(false, limit, 0, Math.Max(1, reset));
-            }
+                if (window.Minute != minute)
+                {
+                    window.Minute = minute;
+                    window.Count = 0;
+                }
 
-            window.Count++;
-            return new RateLimitDecision(true, limit, limit - window.Count, reset);
+                if (window.Count >= limit)
+                {
+                    return new RateLimitDecision(false, limit, 0, Math.Max(1, reset));
+                }
+
+                window.Count++;
+                return new RateLimitDecision(true, limit, limit - window.Count, reset);
+            }
         }
     }
 
-    /// <summary>Drops windows older than the current minute (called by the housekeeping loop).</summary>
+    /// <summary>
+    /// Drops windows older than the current minute (called by the housekeeping loop). A window is retired under its lock
+    /// before it is removed, so a request that raced the removal counts in its successor instead of in a window nobody
+    /// reads any more (which would have let one request too many through).
+    /// </summary>
     public void Trim()
     {
         var minute = time.GetUtcNow().ToUnixTimeMilliseconds() / 60_000;
         foreach (var (key, window) in _windows)
         {
-            if (window.Minute < minute)
+            lock (window)
             {
-                _windows.TryRemove(key, out _);
+                if (window.Minute >= minute)
+                {
+                    continue;
+                }
+
+                window.Retired = true;
             }
+
+            _windows.TryRemove(new KeyValuePair<(long, RateLimitedEndpoint), Window>(key, window));
         }
     }
+
+    /// <summary>Windows held in memory (for tests: the trim drops the stale ones).</summary>
+    internal int WindowCount => _windows.Count;
 
     private sealed class Window
     {
         public long Minute { get; set; } = -1;
+
+        public bool Retired { get; set; }
 
         public int Count { get; set; }
     }

@@ -29,15 +29,37 @@ internal sealed class PostgresRateLimiter(PostgresStore store, TimeProvider time
             return new(new RateLimitDecision(true, 0, 0, IRateLimiter.ResetSeconds(now)));
         }
 
-        var counter = _counters.GetOrAdd((keyId, endpoint), static (k, self) => new Counter(self, k.Item1, k.Item2), this);
-        return counter.CountAsync(limit, cancellationToken);
+        while (true)
+        {
+            var counter = _counters.GetOrAdd((keyId, endpoint), static (k, self) => new Counter(self, k.Item1, k.Item2), this);
+            if (counter.CountAsync(limit, cancellationToken) is { } decision)
+            {
+                return decision;
+            }
+
+            // The trim retired that counter (idle, being removed): count with the one that replaces it.
+        }
     }
+
+    /// <summary>Counters held in memory, one per key and endpoint family in use (for tests: the trim drops idle ones).</summary>
+    internal int CounterCount => _counters.Count;
 
     /// <inheritdoc/>
     public async ValueTask TrimAsync(CancellationToken cancellationToken = default)
     {
         var minute = time.GetUtcNow().ToUnixTimeMilliseconds() / 60_000;
         await store.Database.RunAsync(c => Sql.ExecAsync(c, null, "DELETE FROM rate_windows WHERE minute < $1", minute), cancellationToken).ConfigureAwait(false);
+
+        // The in-memory side: a counter with nothing waiting or in flight holds no state worth keeping (the counts are
+        // in the database), so idle ones are dropped and the dictionary stays the size of the keys in use, not of every
+        // key that ever made a request.
+        foreach (var (key, counter) in _counters)
+        {
+            if (counter.TryRetire())
+            {
+                _counters.TryRemove(new KeyValuePair<(long, RateLimitedEndpoint), Counter>(key, counter));
+            }
+        }
     }
 
     /// <summary>Adds <paramref name="n"/> requests to the current minute's window and returns its count and the minute's time (unix ms).</summary>
@@ -62,13 +84,30 @@ internal sealed class PostgresRateLimiter(PostgresStore store, TimeProvider time
         private readonly Lock _lock = new();
         private List<Waiter>? _next;
         private bool _running;
+        private bool _retired;
 
-        public async ValueTask<RateLimitDecision> CountAsync(int limit, CancellationToken cancellationToken)
+        /// <summary>Retires the counter if nothing is waiting or in flight; a retired counter takes no more requests.</summary>
+        public bool TryRetire()
+        {
+            lock (_lock)
+            {
+                _retired |= !_running && _next is null;
+                return _retired;
+            }
+        }
+
+        /// <summary>The decision for one more request, or null when the counter was retired (take a fresh one).</summary>
+        public ValueTask<RateLimitDecision>? CountAsync(int limit, CancellationToken cancellationToken)
         {
             var me = new Waiter(limit);
             bool start;
             lock (_lock)
             {
+                if (_retired)
+                {
+                    return null;
+                }
+
                 (_next ??= []).Add(me);
                 start = !_running;
                 _running = true;
@@ -80,7 +119,7 @@ internal sealed class PostgresRateLimiter(PostgresStore store, TimeProvider time
             }
 
             // The count is taken whether or not this caller still waits: a request counted is a request made.
-            return await me.Decision.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new ValueTask<RateLimitDecision>(me.Decision.Task.WaitAsync(cancellationToken));
         }
 
         private async Task RunAsync()

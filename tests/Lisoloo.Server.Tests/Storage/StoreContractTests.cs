@@ -423,6 +423,40 @@ public sealed class StoreContractTests(StoreKind kind)
         await limiters[0].TrimAsync();
     }
 
+    [Test]
+    public async Task The_trim_drops_what_a_past_minute_left_in_memory_and_counting_goes_on_in_a_fresh_window()
+    {
+        var (key, _) = await CreateKeyAsync("trim", balance: 0);
+        var limiter = _stores.LimiterFor(_store);
+        foreach (var endpoint in new[] { RateLimitedEndpoint.Send, RateLimitedEndpoint.Status, RateLimitedEndpoint.Balance })
+        {
+            Assert.That((await limiter.AcquireAsync(key.KeyId, endpoint, 5)).Remaining, Is.EqualTo(4));
+        }
+
+        Assert.That(HeldInMemory(limiter), Is.EqualTo(3));
+        await limiter.TrimAsync();
+        Assert.That(HeldInMemory(limiter), Is.EqualTo(kind == StoreKind.Postgres ? 0 : 3),
+            "in memory, SQLite keeps the current minute's windows; PostgreSQL keeps only counters with requests in flight");
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await limiter.TrimAsync();
+        Assert.That(HeldInMemory(limiter), Is.Zero, "a past minute's windows and idle counters are dropped");
+        var decisions = new List<RateLimitDecision>();
+        for (var i = 0; i < 6; i++)
+        {
+            decisions.Add(await limiter.AcquireAsync(key.KeyId, RateLimitedEndpoint.Send, 5));
+        }
+
+        Assert.That(decisions.Select(d => d.Allowed ? d.Remaining : -1), Is.EqualTo(new[] { 4, 3, 2, 1, 0, -1 }));
+    }
+
+    private static int HeldInMemory(IRateLimiter limiter) => limiter switch
+    {
+        RateLimiter memory => memory.WindowCount,
+        Lisoloo.Server.Storage.Postgres.PostgresRateLimiter shared => shared.CounterCount,
+        _ => throw new InvalidOperationException(limiter.GetType().Name),
+    };
+
     // ------------------------------------------------------------------ helpers
 
     private async Task<(ApiKeyInfo Key, byte[] Hash)> CreateKeyAsync(string merchant, long balance, string environment = "test", string? webhook = null)
