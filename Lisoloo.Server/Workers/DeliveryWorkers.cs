@@ -111,6 +111,12 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Workers.SubmitConcurrency));
     private readonly List<Task> _inFlight = [];
 
+    // Deliveries this node has handed to a carrier and whose outcome is not stored yet. Should one of their leases run
+    // out all the same (the process stalled for longer than the renewals allow) and a claim of this node take the row
+    // again, it is not submitted a second time: the batch that holds it stores its outcome, and the claim only renewed
+    // its lease. (Another node taking it is the lease's at-least-once edge, see docs/server.md.)
+    private readonly HashSet<long> _mine = [];
+
     protected override async Task<bool> StepAsync(CancellationToken stoppingToken)
     {
         var o = options.Value.Workers;
@@ -146,7 +152,14 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
             return claim.Claimed == o.BatchSize;
         }
 
-        var task = SubmitAndApplyAsync(claim.ToSubmit, stoppingToken);
+        var toSubmit = TakeNotInFlight(claim.ToSubmit);
+        if (toSubmit.Count == 0)
+        {
+            _slots.Release();
+            return claim.Claimed == o.BatchSize;
+        }
+
+        var task = SubmitAndApplyAsync(toSubmit, stoppingToken);
         lock (_inFlight)
         {
             _inFlight.RemoveAll(t => t.IsCompleted);
@@ -166,6 +179,42 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         }
 
         await Task.WhenAll(pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>The claimed rows this node does not already have in flight, now marked as in flight.</summary>
+    private List<ClaimedDelivery> TakeNotInFlight(IReadOnlyList<ClaimedDelivery> claimed)
+    {
+        var fresh = new List<ClaimedDelivery>(claimed.Count);
+        lock (_mine)
+        {
+            foreach (var d in claimed)
+            {
+                if (_mine.Add(d.DeliveryId))
+                {
+                    fresh.Add(d);
+                }
+            }
+        }
+
+        if (fresh.Count < claimed.Count)
+        {
+            logger.LogWarning("Claimed {Count} deliveries again whose lease ran out while this node still had them in flight; they are not submitted twice",
+                claimed.Count - fresh.Count);
+        }
+
+        return fresh;
+    }
+
+    /// <summary>The outcome of these rows is stored, or they are given up to the next claim: no longer in flight here.</summary>
+    private void Settled(IEnumerable<long> deliveryIds)
+    {
+        lock (_mine)
+        {
+            foreach (var id in deliveryIds)
+            {
+                _mine.Remove(id);
+            }
+        }
     }
 
     private async Task SubmitAndApplyAsync(IReadOnlyList<ClaimedDelivery> claimed, CancellationToken stoppingToken)
@@ -210,6 +259,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         {
             await renewing.CancelAsync().ConfigureAwait(false);
             await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Settled(claimed.Select(d => d.DeliveryId)); // what is left is the next claim's, this node's included
             _slots.Release();
         }
     }
@@ -316,6 +366,8 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                     {
                         outstanding.Remove(batch[index].DeliveryId); // its lease runs out and another claim takes it
                     }
+
+                    Settled([batch[index].DeliveryId]);
                 }
             }
 
@@ -365,6 +417,8 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                     outstanding.Remove(d.DeliveryId);
                 }
             }
+
+            Settled(deliveries.Select(d => d.DeliveryId));
         }
 
         var sent = results.Count(r => r.Accepted);

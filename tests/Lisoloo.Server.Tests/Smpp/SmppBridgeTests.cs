@@ -215,6 +215,36 @@ public sealed class SmppBridgeTests(StoreKind store)
     }
 
     [Test]
+    public async Task A_lease_that_runs_out_while_this_node_still_waits_for_the_smsc_does_not_make_it_submit_twice()
+    {
+        // The renewals keep a batch's leases alive while the SMSC takes its time; a process stalled for longer than a
+        // lease (a starved VM) misses them. Ended by hand here: the next claim of the same node takes the rows again,
+        // and must leave them to the batch that already has them on the wire.
+        await using var server = await StartServerAsync(new() { ["Lisoloo:Smpp:Connections:0:ResponseTimeout"] = "00:00:20" });
+        var key = await server.CreateKeyAsync(merchant: "lapse", environment: "live", balance: 10m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+        await WaitBoundAsync(server);
+        await _smsc.ConfigureAsync(new { holdResponses = true });
+        var numbers = Enumerable.Range(1, 4).Select(i => $"+24384700000{i}").ToList();
+        var sent = await client.SendAsync(new SendRequest(numbers, "Held past its lease"));
+        await _smsc.WaitForAsync(s => s.HeldNow == 4, Deadline);
+
+        var ids = Enumerable.Range(1, 200).Select(i => (long)i).ToList(); // every delivery id this fresh database can have
+        Assert.That(await server.Store.ExtendLeasesAsync(ids, TimeSpan.FromMinutes(-1)), Is.EqualTo(4), "the four leases ended");
+        await Wait.UntilAsync(async () => await server.Store.ExtendLeasesAsync(ids, TimeSpan.FromSeconds(10)) == 4, Deadline,
+            "the dispatcher to claim the four rows again (their leases live again)");
+
+        Assert.That((await _smsc.GetStatsAsync()).HeldNow, Is.EqualTo(4), "nothing submitted again while the first submits wait");
+        await _smsc.ConfigureAsync(new { holdResponses = false });
+        Assert.That(await _smsc.ReleaseAsync(), Is.EqualTo(4));
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Delivered, all: true);
+
+        var accepted = (await _smsc.GetMessagesAsync()).Select(m => "+" + m.Destination).ToList();
+        Assert.That(accepted, Is.EquivalentTo(numbers), "each submitted exactly once");
+        Assert.That((await client.GetBalanceAsync()).Value.Balance, Is.EqualTo(9.6m), "four spent, once each");
+    }
+
+    [Test]
     public async Task Receipts_arriving_on_another_connection_to_the_same_account_are_matched()
     {
         // Two connections to one SMSC account: every message goes out on the first (a tie on "+243"), and the SMSC
