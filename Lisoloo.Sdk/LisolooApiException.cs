@@ -43,6 +43,12 @@ public class LisolooApiException : Exception
     /// </summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// Gets the key's rate-limit state for the endpoint when the error answer carried <c>X-RateLimit-*</c> headers (a
+    /// 429 does: the limit, 0 remaining, and the seconds until the window resets), as on a successful response.
+    /// </summary>
+    public RateLimitInfo? RateLimit { get; init; }
+
     /// <summary>Gets the amount the send needed (insufficient balance only).</summary>
     public decimal? RequiredAmount { get; init; }
 

@@ -366,7 +366,7 @@ public class LisolooClient : IDisposable
                 }
             }
 
-            throw Fail(operation, started, activity, CreateApiError(operation, status, body, retryAfter, requestId, attempts));
+            throw Fail(operation, started, activity, CreateApiError(operation, status, body, retryAfter, requestId, attempts, RateLimitInfo.FromHeaders(headers)));
         }
     }
 
@@ -383,7 +383,7 @@ public class LisolooClient : IDisposable
         return $"The Lisoloo {operation} call timed out before the API answered.";
     }
 
-    private static LisolooApiException CreateApiError(string operation, int status, byte[] body, TimeSpan? retryAfter, string? requestId, int attempts)
+    private static LisolooApiException CreateApiError(string operation, int status, byte[] body, TimeSpan? retryAfter, string? requestId, int attempts, RateLimitInfo? rateLimit)
     {
         var error = TryParse(body, LisolooJsonContext.Default.ErrorEnvelope, out _);
         var fieldErrors = FieldErrorsOf(error);
@@ -428,6 +428,7 @@ public class LisolooClient : IDisposable
             FieldErrors = fieldErrors,
             RequestId = requestId ?? error?.RequestId,
             RetryAfter = retryAfter,
+            RateLimit = rateLimit,
             RequiredAmount = error?.Details?.RequiredAmount,
             AvailableAmount = error?.Details?.AvailableAmount,
             Attempts = attempts,

@@ -133,6 +133,7 @@ public sealed class ErrorContractTests : ContractTestBase
         {
             AssertApiError(ex!, 429, LisolooErrorCodes.RateLimitExceeded, "req_contract_429", transient: true, attempts: 1);
             Assert.That(ex!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(ex!.RateLimit, Is.EqualTo(new RateLimitInfo(60, 0, 30)), "the X-RateLimit-* headers of the 429");
         });
         AssertServedBy([sent], "send", "rate-limit");
     }
