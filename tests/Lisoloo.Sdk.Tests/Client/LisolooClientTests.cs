@@ -63,6 +63,32 @@ public sealed class LisolooClientTests
     }
 
     [Test]
+    public async Task SendAsync_Body_KeepsPlusSignsAndLettersUnescaped_AndEscapesWhatJsonRequires()
+    {
+        byte[]? body = null;
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TestClients.Root + "send").With(request =>
+        {
+            body = request.Content!.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+            return true;
+        }).Respond(HttpStatusCode.Created, "application/json", SendOk);
+        using var client = TestClients.Create(mock);
+        const string Message = "Bonjour José, ваш код 4932 \"OK\"\n<b>&'";
+
+        await client.SendAsync(["+243998857000"], Message);
+
+        var raw = System.Text.Encoding.UTF8.GetString(body!);
+        using var doc = JsonDocument.Parse(body);
+        Assert.Multiple(() =>
+        {
+            Assert.That(raw, Does.Contain("\"+243998857000\""), "the number as written, not \\u002B");
+            Assert.That(raw, Does.Contain("José, ваш код"), "letters as UTF-8, not \\uXXXX");
+            Assert.That(raw, Does.Contain("\\\"OK\\\"\\n"), "quotes and control characters escaped");
+            Assert.That(doc.RootElement.GetProperty("message").GetString(), Is.EqualTo(Message), "the same text once parsed");
+        });
+    }
+
+    [Test]
     public void SendAsync_InsufficientBalance_ThrowsTypedErrorWithAmounts()
     {
         using var mock = new MockHttpMessageHandler();
