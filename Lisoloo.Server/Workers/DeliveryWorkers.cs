@@ -111,11 +111,12 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Workers.SubmitConcurrency));
     private readonly List<Task> _inFlight = [];
 
-    // Deliveries this node has handed to a carrier and whose outcome is not stored yet. Should one of their leases run
-    // out all the same (the process stalled for longer than the renewals allow) and a claim of this node take the row
-    // again, it is not submitted a second time: the batch that holds it stores its outcome, and the claim only renewed
-    // its lease. (Another node taking it is the lease's at-least-once edge, see docs/server.md.)
-    private readonly HashSet<long> _mine = [];
+    // Deliveries this node has claimed for a network carrier and whose outcome is not stored yet, each held by exactly
+    // one batch: their leases are renewed while they are here. Should a lease run out all the same (the process stalled
+    // for longer than the renewals allow) and a claim of this node take the row again, it is not submitted a second
+    // time: the batch that holds it stores its outcome, and the claim only renewed its lease. (Another node taking it
+    // is the lease's at-least-once edge, see docs/server.md.)
+    private readonly HashSet<long> _unsettled = [];
 
     protected override async Task<bool> StepAsync(CancellationToken stoppingToken)
     {
@@ -185,11 +186,11 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
     private List<ClaimedDelivery> TakeNotInFlight(IReadOnlyList<ClaimedDelivery> claimed)
     {
         var fresh = new List<ClaimedDelivery>(claimed.Count);
-        lock (_mine)
+        lock (_unsettled)
         {
             foreach (var d in claimed)
             {
-                if (_mine.Add(d.DeliveryId))
+                if (_unsettled.Add(d.DeliveryId))
                 {
                     fresh.Add(d);
                 }
@@ -205,14 +206,14 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         return fresh;
     }
 
-    /// <summary>The outcome of these rows is stored, or they are given up to the next claim: no longer in flight here.</summary>
+    /// <summary>The outcome of these rows is stored, or they are given up to the next claim: no longer held here.</summary>
     private void Settled(IEnumerable<long> deliveryIds)
     {
-        lock (_mine)
+        lock (_unsettled)
         {
             foreach (var id in deliveryIds)
             {
-                _mine.Remove(id);
+                _unsettled.Remove(id);
             }
         }
     }
@@ -221,9 +222,8 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
     {
         // The lease was taken at the claim; the carrier may need longer than one lease for the whole batch (a slow
         // SMSC, a full window, a store slow to take results), so the rows not stored yet are kept leased meanwhile.
-        var outstanding = new HashSet<long>(claimed.Select(d => d.DeliveryId));
         using var renewing = new CancellationTokenSource();
-        var renewal = RenewLeasesAsync(outstanding, renewing.Token);
+        var renewal = RenewLeasesAsync(claimed, renewing.Token);
         try
         {
             foreach (var group in claimed.GroupBy(d => d.Environment))
@@ -242,11 +242,11 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                     {
                         RetryNow = stoppingToken.IsCancellationRequested, // stopping, not down: due again at once after the restart
                     }).ToList();
-                    await ApplyAsync(batch, results, carrier?.Name ?? "none", outstanding).ConfigureAwait(false);
+                    await ApplyAsync(batch, results, carrier?.Name ?? "none").ConfigureAwait(false);
                 }
                 else
                 {
-                    await ApplyAsTheyCompleteAsync(batch, carrier.Submit(batch, stoppingToken), carrier.Name, outstanding).ConfigureAwait(false);
+                    await ApplyAsTheyCompleteAsync(batch, carrier.Submit(batch, stoppingToken), carrier.Name).ConfigureAwait(false);
                 }
             }
         }
@@ -285,7 +285,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
     }
 
     /// <summary>Every third of a lease, extends the lease of the batch's rows whose outcome is not stored yet.</summary>
-    private async Task RenewLeasesAsync(HashSet<long> outstanding, CancellationToken cancellationToken)
+    private async Task RenewLeasesAsync(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
     {
         var lease = options.Value.Workers.Lease;
         var every = lease / 3;
@@ -293,9 +293,9 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         {
             await Task.Delay(every, Time, cancellationToken).ConfigureAwait(false);
             long[] ids;
-            lock (outstanding)
+            lock (_unsettled)
             {
-                ids = [.. outstanding];
+                ids = [.. batch.Select(d => d.DeliveryId).Where(_unsettled.Contains)];
             }
 
             if (ids.Length == 0)
@@ -309,7 +309,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                 if (extended < ids.Length)
                 {
                     // Stored meanwhile (a race with ApplyAsync, harmless), or the lease had already run out (this node
-                    // stalled longer than a lease): those rows may be submitted again by whoever claims them.
+                    // stalled longer than a lease): another node that claims those rows may submit them again.
                     logger.LogDebug("Extended the lease of {Extended} of {Count} deliveries still in flight", extended, ids.Length);
                 }
             }
@@ -326,7 +326,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
     /// result's <see cref="SubmitResult.Hold"/> is released only once it is stored: that is what bounds a crash's
     /// repeats by the carrier's window rather than by how far the store lags behind.
     /// </summary>
-    private async Task ApplyAsTheyCompleteAsync(List<ClaimedDelivery> batch, IReadOnlyList<Task<SubmitResult>> outcomes, string carrierName, HashSet<long> outstanding)
+    private async Task ApplyAsTheyCompleteAsync(List<ClaimedDelivery> batch, IReadOnlyList<Task<SubmitResult>> outcomes, string carrierName)
     {
         var done = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
         for (var i = 0; i < outcomes.Count; i++)
@@ -362,12 +362,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                         logger.LogError(outcome.Exception?.GetBaseException(), "Submitting delivery {DeliveryId} failed; it is retried when its lease ends", batch[index].DeliveryId);
                     }
 
-                    lock (outstanding)
-                    {
-                        outstanding.Remove(batch[index].DeliveryId); // its lease runs out and another claim takes it
-                    }
-
-                    Settled([batch[index].DeliveryId]);
+                    Settled([batch[index].DeliveryId]); // its lease runs out and the next claim takes it
                 }
             }
 
@@ -375,18 +370,18 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
             {
                 // Not awaited before the next group: the store's group commit merges them, and a result waits for one
                 // commit rather than for the previous group's too (its carrier slot is held until then).
-                storing.Add(StoreAndReleaseAsync(deliveries, results, carrierName, outstanding));
+                storing.Add(StoreAndReleaseAsync(deliveries, results, carrierName));
             }
         }
 
         await Task.WhenAll(storing).ConfigureAwait(false);
     }
 
-    private async Task StoreAndReleaseAsync(List<ClaimedDelivery> deliveries, List<SubmitResult> results, string carrierName, HashSet<long> outstanding)
+    private async Task StoreAndReleaseAsync(List<ClaimedDelivery> deliveries, List<SubmitResult> results, string carrierName)
     {
         try
         {
-            await ApplyAsync(deliveries, results, carrierName, outstanding).ConfigureAwait(false);
+            await ApplyAsync(deliveries, results, carrierName).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -401,7 +396,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         }
     }
 
-    private async Task ApplyAsync(List<ClaimedDelivery> deliveries, List<SubmitResult> results, string carrierName, HashSet<long> outstanding)
+    private async Task ApplyAsync(List<ClaimedDelivery> deliveries, List<SubmitResult> results, string carrierName)
     {
         try
         {
@@ -410,14 +405,6 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         }
         finally
         {
-            lock (outstanding)
-            {
-                foreach (var d in deliveries)
-                {
-                    outstanding.Remove(d.DeliveryId);
-                }
-            }
-
             Settled(deliveries.Select(d => d.DeliveryId));
         }
 
