@@ -18,7 +18,6 @@ public sealed class RateLimiterTests
         var wrong = new List<string>();
         using var start = new Barrier(3);
         using var end = new Barrier(3);
-        var round = 0;
 
         // Two request threads and the trim, released together at every minute boundary: each round, every key (limit 1)
         // gets two requests while its stale window is being dropped, and exactly one of the two may pass.
@@ -45,7 +44,7 @@ public sealed class RateLimiterTests
             thread.Start();
         }
 
-        for (round = 0; round < Rounds; round++)
+        for (var round = 0; round < Rounds; round++)
         {
             clock.Advance(TimeSpan.FromMinutes(1)); // every window is now stale
             start.SignalAndWait(TimeSpan.FromSeconds(10));
