@@ -26,6 +26,7 @@ public class LisolooClient : IDisposable
     private const int MaxIdempotencyKeyLength = 255;
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+    private static readonly JsonWriterOptions RequestWriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly HttpClient _httpClient = null!;
     private readonly bool _ownsHttpClient;
@@ -378,7 +379,7 @@ public class LisolooClient : IDisposable
     private static byte[] SerializePayload(SendPayload payload)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(stream, RequestWriterOptions))
         {
             JsonSerializer.Serialize(writer, payload, LisolooJsonContext.Default.SendPayload);
         }

@@ -141,14 +141,9 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
 
         var worker = Db.WriteAsync(ctx => Insert(ctx, 43));
         var done = await Task.WhenAny(worker, Task.WhenAll(lanes));
-        var issuedWhenDone = Volatile.Read(ref issued);
         await stop.CancelAsync();
         await Task.WhenAll(lanes);
-        Assert.Multiple(() =>
-        {
-            Assert.That(done, Is.SameAs(worker), "the other write waited until the stream of grouped writes ended");
-            Assert.That(issuedWhenDone, Is.LessThan(16_000));
-        });
+        Assert.That(done, Is.SameAs(worker), "the other write waited until the stream of grouped writes ended");
         Assert.That(await worker, Is.EqualTo(1));
     }
 
