@@ -262,7 +262,7 @@ internal sealed partial class SqliteStore
     /// <summary>
     /// Claims due pending deliveries (and queued or processing ones whose lease ran out after a crash), moves them to
     /// <c>processing</c> under a lease, and writes their <c>sms.queued</c> and <c>sms.processing</c> events.
-    /// One query per batch, then one prepared update per row. Rows whose environment has an in-process carrier
+    /// The rows are read from both parts of the queue (<see cref="TakeDueDeliveries"/>), then one prepared update per row. Rows whose environment has an in-process carrier
     /// (<paramref name="inlineFor"/>, the sandbox) are submitted right here and their outcome applied in the same
     /// transaction, so they need no lease: they move pending → queued → processing → sent with one row update (and the
     /// same events and stage times as the leased path); only the others are returned, to be submitted and then applied
@@ -277,28 +277,7 @@ internal sealed partial class SqliteStore
         var states = new List<string>();
         var retried = false;
         var events = new EventWriter(ctx, now);
-        var cmd = ctx.Command("""
-            SELECT d.id, d.send_id, s.message_id, d.recipient, s.body, s.sender_id, s.encoding, s.segments, k.environment,
-                   s.unit_price_micros * s.segments, s.account_id, d.state, d.seq,
-                   s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, d.attempts
-            FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
-            WHERE d.state IN ('pending','queued','processing') AND d.due_at <= @now
-            ORDER BY d.due_at LIMIT @n
-            """);
-        cmd.Parameters.AddWithValue("@now", now);
-        cmd.Parameters.AddWithValue("@n", max);
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                claimed.Add(new ClaimedDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
-                    r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)) { Seq = r.GetInt32(12) });
-                states.Add(r.GetString(11));
-                retried |= r.GetInt64(16) > 0;
-                events.Seed(r.GetInt64(1), r.GetString(2), r.GetInt64(13), NullableString(r, 14), NullableString(r, 15), r.GetInt32(7), NullableString(r, 5));
-            }
-        }
-
+        TakeDueDeliveries(ctx, now, max, claimed, states, events, ref retried);
         if (claimed.Count == 0)
         {
             return DeliveryClaim.None;
@@ -396,6 +375,95 @@ internal sealed partial class SqliteStore
 
         return new DeliveryClaim(leased, claimed.Count, inlineCounts);
     }, cancellationToken);
+
+    private const string ClaimColumns = """
+        SELECT d.id, d.send_id, s.message_id, d.recipient, s.body, s.sender_id, s.encoding, s.segments, k.environment,
+               s.unit_price_micros * s.segments, s.account_id, d.state, d.seq,
+               s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, d.attempts,
+               d.due_at
+        FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
+        """;
+
+    /// <summary>The deferred part of the queue, through <c>ix_deliveries_deferred</c> (its condition repeated word for word, so SQLite uses it).</summary>
+    internal const string DeferredClaimSql = ClaimColumns + "\n" + """
+        WHERE (d.state IN ('queued','processing') OR (d.state = 'pending' AND d.due_at > d.pending_at)) AND d.due_at <= @now
+        ORDER BY d.due_at LIMIT @n
+        """;
+
+    /// <summary>The fresh part of the queue: a window of rowids after the dispatch cursor.</summary>
+    internal const string FreshClaimSql = ClaimColumns + "\n" + """
+        WHERE d.id > @from AND d.id <= @to AND d.state = 'pending' AND d.due_at <= d.pending_at
+        ORDER BY d.id LIMIT @n
+        """;
+
+    /// <summary>
+    /// Reads up to <paramref name="max"/> deliveries due for hand-off, oldest due first, from both parts of the queue
+    /// (see the schema): the deferred rows through their index, and the fresh rows by walking rowids from the dispatch
+    /// cursor, which moves past what was taken and past rows that need no hand-off. The walk goes a window of rowids
+    /// at a time, so rows that are not fresh (deferred, cancelled) are stepped over once each, not on every claim.
+    /// </summary>
+    private static void TakeDueDeliveries(WriteContext ctx, long now, int max, List<ClaimedDelivery> claimed, List<string> states,
+        EventWriter events, ref bool retried)
+    {
+        var deferred = new List<ClaimRow>();
+        var cmd = ctx.Command(DeferredClaimSql);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.Parameters.AddWithValue("@n", max);
+        ReadClaimRows(cmd, deferred);
+
+        var cursor = ctx.Raw("SELECT last_id FROM dispatch_cursor WHERE id = 1").ExecuteInt64();
+        var last = ctx.Raw("SELECT COALESCE(MAX(id), 0) FROM deliveries").ExecuteInt64();
+        var fresh = new List<ClaimRow>();
+        var walked = cursor;
+        var window = Math.Max(1024, max * 4L);
+        while (fresh.Count < max && walked < last)
+        {
+            var upTo = Math.Min(walked + window, last);
+            cmd = ctx.Command(FreshClaimSql);
+            cmd.Parameters.AddWithValue("@from", walked);
+            cmd.Parameters.AddWithValue("@to", upTo);
+            cmd.Parameters.AddWithValue("@n", max - fresh.Count);
+            var before = fresh.Count;
+            ReadClaimRows(cmd, fresh);
+            walked = fresh.Count == max && fresh.Count > before ? fresh[^1].Delivery.DeliveryId : upTo;
+        }
+
+        // Oldest due first across the two parts; the fresh rows are taken as a prefix of their rowid order, so the cursor
+        // can stop right after the last one taken.
+        int i = 0, j = 0;
+        while (i + j < max && (i < deferred.Count || j < fresh.Count))
+        {
+            var takeDeferred = j >= fresh.Count || (i < deferred.Count && deferred[i].DueAt <= fresh[j].DueAt);
+            var row = takeDeferred ? deferred[i++] : fresh[j++];
+            claimed.Add(row.Delivery);
+            states.Add(row.State);
+            retried |= row.Attempts > 0;
+            events.Seed(row.Delivery.SendId, row.Delivery.MessageId, row.KeyId, row.Url, row.Events, row.Delivery.Segments, row.Delivery.SenderId);
+        }
+
+        if (j < fresh.Count)
+        {
+            walked = fresh[j].Delivery.DeliveryId - 1; // the fresh rows read but not taken stay ahead of the cursor
+        }
+
+        if (walked != cursor)
+        {
+            ctx.Raw("UPDATE dispatch_cursor SET last_id = ?1 WHERE id = 1").Bind(1, walked).Execute();
+        }
+    }
+
+    private sealed record ClaimRow(ClaimedDelivery Delivery, string State, long KeyId, string? Url, string? Events, long Attempts, long DueAt);
+
+    private static void ReadClaimRows(SqliteCommand cmd, List<ClaimRow> rows)
+    {
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var delivery = new ClaimedDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
+                r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)) { Seq = r.GetInt32(12) };
+            rows.Add(new ClaimRow(delivery, r.GetString(11), r.GetInt64(13), NullableString(r, 14), NullableString(r, 15), r.GetInt64(16), r.GetInt64(17)));
+        }
+    }
 
     /// <inheritdoc/>
     public Task<int> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default) => deliveryIds.Count == 0
@@ -691,7 +759,13 @@ internal sealed partial class SqliteStore
     /// <summary>Deliveries waiting for hand-off (for the queue-depth metric).</summary>
     public ValueTask<long> CountPendingDeliveriesAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
-        var cmd = ctx.Command("SELECT COUNT(*) FROM deliveries WHERE state IN ('pending','queued')");
+        // The deferred part through its index; the fresh part from the dispatch cursor on (the backlog itself).
+        var cmd = ctx.Command("""
+            SELECT (SELECT COUNT(*) FROM deliveries
+                    WHERE (state IN ('queued','processing') OR (state = 'pending' AND due_at > pending_at)) AND state IN ('pending','queued'))
+                 + (SELECT COUNT(*) FROM deliveries
+                    WHERE id > (SELECT last_id FROM dispatch_cursor WHERE id = 1) AND state = 'pending' AND due_at <= pending_at)
+            """);
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }));
 

@@ -118,7 +118,28 @@ CREATE INDEX IF NOT EXISTS ix_deliveries_send ON deliveries(send_id, seq);
 -- Nothing looks deliveries up by carrier_ref (SMPP receipts go through delivery_parts; sandbox receipts by due_at):
 -- the index an earlier build created only cost an insert per message.
 DROP INDEX IF EXISTS ix_deliveries_carrier_ref;
-CREATE INDEX IF NOT EXISTS ix_deliveries_due ON deliveries(due_at) WHERE state IN ('pending','queued','processing');
+-- Hand-off queue, in two parts. A row is *fresh* while it is pending and due since it was written (due_at <= pending_at:
+-- every immediate send without cancel_within, every released occurrence): fresh rows are appended in rowid order, so
+-- the dispatcher takes them by walking rowids from dispatch_cursor (the last rowid it has walked past), with no index
+-- entry to write at the accept and none to delete at the claim. Every other row still waiting for hand-off is
+-- *deferred* (pending until a later due_at, queued for a retry, processing under a lease) and sits in
+-- ix_deliveries_deferred, claimed by due_at. A row never becomes fresh again, and rowids only grow (deliveries are
+-- never deleted), so a row the cursor walked past either was claimed or does not need it.
+CREATE TABLE IF NOT EXISTS dispatch_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_id INTEGER NOT NULL
+);
+-- A database an earlier build made (its queue was one index over every waiting row): the cursor starts before its first
+-- fresh row. Runs once (the scan is skipped once the cursor exists).
+INSERT INTO dispatch_cursor(id, last_id)
+SELECT 1, COALESCE(
+  (SELECT MIN(id) - 1 FROM deliveries WHERE state = 'pending' AND due_at <= pending_at),
+  (SELECT MAX(id) FROM deliveries),
+  0)
+WHERE NOT EXISTS (SELECT 1 FROM dispatch_cursor);
+CREATE INDEX IF NOT EXISTS ix_deliveries_deferred ON deliveries(due_at)
+  WHERE state IN ('queued','processing') OR (state = 'pending' AND due_at > pending_at);
+DROP INDEX IF EXISTS ix_deliveries_due;
 CREATE INDEX IF NOT EXISTS ix_deliveries_receipts ON deliveries(due_at) WHERE state = 'sent' AND receipt_state IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS events (

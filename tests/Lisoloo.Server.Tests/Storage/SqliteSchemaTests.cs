@@ -19,16 +19,17 @@ public sealed class SqliteSchemaTests
             {
                 // What the earlier builds created beside today's schema.
                 ctx.Exec("CREATE INDEX ix_ledger_account ON ledger_entries(account_id)");
+                ctx.Exec("CREATE INDEX ix_deliveries_due ON deliveries(due_at) WHERE state IN ('pending','queued','processing')");
                 return ctx.Exec("CREATE INDEX ix_deliveries_carrier_ref ON deliveries(carrier_ref)");
             });
-            Assert.That(Indexes(db), Does.Contain("ix_ledger_account").And.Contain("ix_deliveries_carrier_ref"));
+            Assert.That(Indexes(db), Does.Contain("ix_ledger_account").And.Contain("ix_deliveries_carrier_ref").And.Contain("ix_deliveries_due"));
             await db.DisposeAsync();
 
             db = new SqliteDatabase(file, 64, NullLogger.Instance);
             try
             {
                 Assert.That(Indexes(db), Does.Not.Contain("ix_ledger_account").And.Not.Contain("ix_deliveries_carrier_ref")
-                    .And.Contain("ix_deliveries_send").And.Contain("ix_deliveries_due"));
+                    .And.Contain("ix_deliveries_send").And.Contain("ix_deliveries_deferred").And.Not.Contain("ix_deliveries_due"));
             }
             finally
             {

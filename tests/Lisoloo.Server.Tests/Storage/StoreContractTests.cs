@@ -240,6 +240,35 @@ public sealed class StoreContractTests(StoreKind kind)
     }
 
     [Test]
+    public async Task Deliveries_are_handed_off_oldest_due_first_whether_they_waited_for_a_time_a_retry_or_nothing()
+    {
+        var (key, _) = await CreateKeyAsync("order", balance: 1_000_000, environment: "live");
+        var held = Immediate(key, "+14155550100") with { CancelWithinSeconds = 60 }; // due in 60 s
+        await _store.AcceptSendAsync(key, held, null, Response("held"));
+        var cancelled = Immediate(key, "+14155550101");
+        await _store.AcceptSendAsync(key, cancelled, null, Response("cancelled"));
+        await _store.CancelAsync(cancelled.MessageId, key.AccountId, key.KeyId, null, _ => []);
+        var now1 = Immediate(key, "+14155550102");
+        await _store.AcceptSendAsync(key, now1, null, Response("now1"));
+
+        var first = await _store.ClaimDeliveriesAsync(10, Lease, _ => null, RetryDelay);
+        Assert.That(first.ToSubmit.Select(d => d.MessageId), Is.EqualTo(new[] { now1.MessageId }), "the held one is not due, the cancelled one never is");
+        var retried = first.ToSubmit[0];
+        await _store.ApplySubmitResultsAsync(first.ToSubmit, [new SubmitResult(retried.DeliveryId, false, null, 1503, "throttled", null, 0, Retryable: true)], "smpp", RetryDelay);
+
+        _clock.Advance(TimeSpan.FromSeconds(61)); // the held one is due (60 s), the retry too (30 s)
+        var later = Immediate(key, "+14155550103"); // due now, after both
+        await _store.AcceptSendAsync(key, later, null, Response("later"));
+        var order = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            order.AddRange((await _store.ClaimDeliveriesAsync(1, Lease, _ => null, RetryDelay)).ToSubmit.Select(d => d.MessageId));
+        }
+
+        Assert.That(order, Is.EqualTo(new[] { now1.MessageId, held.MessageId, later.MessageId }), "the retry (due at 30 s), the held one (60 s), then the new one (61 s)");
+    }
+
+    [Test]
     public async Task The_sandbox_path_submits_inside_the_claim_and_its_announced_receipt_applies_when_due()
     {
         var (key, _) = await CreateKeyAsync("inline", balance: 1_000_000, webhook: "https://hooks.example/in");
