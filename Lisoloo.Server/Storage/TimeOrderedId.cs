@@ -12,6 +12,17 @@ namespace Lisoloo.Server.Storage;
 /// </summary>
 internal static class TimeOrderedId
 {
+    private const int BlockSize = 4096;
+
+    // CSPRNG bytes are drawn a block at a time per thread: one RandomNumberGenerator call (an OpenSSL RAND_bytes, with
+    // its fork check, a getpid system call) per ~680 ids instead of one per id. Each thread has its own block, so nothing
+    // is shared or locked; a byte is handed out once and wiped as it is taken.
+    [ThreadStatic]
+    private static byte[]? t_block;
+
+    [ThreadStatic]
+    private static int t_taken;
+
     /// <summary><paramref name="prefix"/> followed by <paramref name="bytes"/> bytes (8–16) as lowercase hex, stamped with <paramref name="unixMs"/>.</summary>
     public static string New(long unixMs, int bytes, string prefix = "")
     {
@@ -22,7 +33,23 @@ internal static class TimeOrderedId
         Span<byte> ms = stackalloc byte[8];
         BinaryPrimitives.WriteInt64BigEndian(ms, unixMs);
         ms[2..].CopyTo(id);
-        RandomNumberGenerator.Fill(id[6..]);
+        TakeRandom(id[6..]);
         return prefix + Convert.ToHexStringLower(id);
+    }
+
+    private static void TakeRandom(Span<byte> destination)
+    {
+        var block = t_block;
+        if (block is null || t_taken + destination.Length > BlockSize)
+        {
+            block = t_block ??= new byte[BlockSize];
+            RandomNumberGenerator.Fill(block);
+            t_taken = 0;
+        }
+
+        var taken = block.AsSpan(t_taken, destination.Length);
+        taken.CopyTo(destination);
+        taken.Clear();
+        t_taken += destination.Length;
     }
 }

@@ -64,6 +64,18 @@ public sealed class RawStatementTests : TempDatabaseFixture
     }
 
     [Test]
+    public async Task Time_ordered_ids_drawn_on_many_threads_across_many_random_blocks_never_repeat()
+    {
+        // 4 threads x 5,000 ids of 6 random bytes: each thread goes through ~7 blocks of CSPRNG bytes.
+        const long Ms = 1_795_000_000_000;
+        var perThread = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(
+            () => Enumerable.Range(0, 5_000).Select(_ => TimeOrderedId.New(Ms, 12)).ToList(), TaskCreationOptions.LongRunning)));
+        var all = perThread.SelectMany(ids => ids).ToList();
+        Assert.That(all.Distinct().Count(), Is.EqualTo(all.Count), "no random part handed out twice, within a thread or across threads");
+        Assert.That(all.Count(id => id.EndsWith("000000000000", StringComparison.Ordinal)), Is.LessThanOrEqualTo(1), "the bytes are random, not a wiped block");
+    }
+
+    [Test]
     public void Time_ordered_ids_sort_by_their_millisecond_and_differ_within_it()
     {
         var start = DateTimeOffset.Parse("2026-11-23T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
