@@ -128,7 +128,7 @@ public sealed class SqliteDispatchQueueTests
         await using (db)
         {
             store = new SqliteStore(db, _clock);
-            Assert.That(Indexes(db), Does.Contain("ix_deliveries_deferred").And.Not.Contain("ix_deliveries_due"));
+            Assert.That(SqliteSchemaTests.Indexes(db), Does.Contain("ix_deliveries_deferred").And.Not.Contain("ix_deliveries_due"));
             var claim = await store.ClaimDeliveriesAsync(10, Lease, _ => null, Lease);
             Assert.That(claim.ToSubmit.Select(d => d.MessageId), Is.EqualTo(sends.Skip(1).Select(s => s.MessageId)), "the three still pending, not the one in flight");
         }
@@ -167,20 +167,6 @@ public sealed class SqliteDispatchQueueTests
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    });
-
-    private static List<string> Indexes(SqliteDatabase db) => db.Read(connection =>
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index'";
-        using var r = cmd.ExecuteReader();
-        var names = new List<string>();
-        while (r.Read())
-        {
-            names.Add(r.GetString(0));
-        }
-
-        return names;
     });
 
     private static string Plan(SqliteDatabase db, string sql, params (string Name, long Value)[] parameters) => db.Read(connection =>

@@ -48,7 +48,8 @@ public sealed class SqliteSchemaTests
         }
     }
 
-    private static List<string> Indexes(SqliteDatabase db) => db.Read(connection =>
+    /// <summary>The names of the database's indexes.</summary>
+    internal static List<string> Indexes(SqliteDatabase db) => db.Read(connection =>
     {
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index'";
