@@ -262,9 +262,9 @@ internal sealed partial class SqliteStore
     /// <summary>
     /// Claims due pending deliveries (and queued or processing ones whose lease ran out after a crash), moves them to
     /// <c>processing</c> under a lease, and writes their <c>sms.queued</c> and <c>sms.processing</c> events.
-    /// The rows are read from both parts of the queue (<see cref="TakeDueDeliveries"/>), then one prepared update per row. Rows whose environment has an in-process carrier
-    /// (<paramref name="inlineFor"/>, the sandbox) are submitted right here and their outcome applied in the same
-    /// transaction, so they need no lease: they move pending → queued → processing → sent with one row update (and the
+    /// The rows are read from both parts of the queue (<see cref="TakeDueDeliveries"/>), then one prepared update per
+    /// row. Rows whose environment has an in-process carrier (<paramref name="inlineFor"/>, the sandbox) are submitted
+    /// right here and their outcome applied in the same transaction, so they need no lease: they move pending → queued → processing → sent with one row update (and the
     /// same events and stage times as the leased path); only the others are returned, to be submitted and then applied
     /// with <see cref="ApplySubmitResultsAsync"/>.
     /// </summary>
