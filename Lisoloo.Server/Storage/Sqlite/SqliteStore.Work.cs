@@ -264,9 +264,9 @@ internal sealed partial class SqliteStore
     /// <c>processing</c> under a lease, and writes their <c>sms.queued</c> and <c>sms.processing</c> events.
     /// The rows are read from both parts of the queue (<see cref="TakeDueDeliveries"/>), then one prepared update per
     /// row. Rows whose environment has an in-process carrier (<paramref name="inlineFor"/>, the sandbox) are submitted
-    /// right here and their outcome applied in the same transaction, so they need no lease: they move pending → queued → processing → sent with one row update (and the
-    /// same events and stage times as the leased path); only the others are returned, to be submitted and then applied
-    /// with <see cref="ApplySubmitResultsAsync"/>.
+    /// right here and their outcome applied in the same transaction, so they need no lease: they move pending → queued →
+    /// processing → sent with one row update (and the same events and stage times as the leased path); only the others
+    /// are returned, to be submitted and then applied with <see cref="ApplySubmitResultsAsync"/>.
     /// </summary>
     public Task<DeliveryClaim> ClaimDeliveriesAsync(int max, TimeSpan lease, Func<string, Carriers.IInlineCarrier?> inlineFor,
         TimeSpan retryDelay, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
