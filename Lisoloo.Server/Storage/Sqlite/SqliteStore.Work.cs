@@ -385,10 +385,10 @@ internal sealed partial class SqliteStore
         """;
 
     /// <summary>The deferred part of the queue, through <c>ix_deliveries_deferred</c> (its condition repeated word for word, so SQLite uses it).</summary>
-    internal const string DeferredClaimSql = ClaimColumns + "\n" + """
-        WHERE (d.state IN ('queued','processing') OR (d.state = 'pending' AND d.due_at > d.pending_at)) AND d.due_at <= @now
-        ORDER BY d.due_at LIMIT @n
-        """;
+    internal const string DeferredClaimSql = ClaimColumns + "\nWHERE " + Deferred + " AND d.due_at <= @now ORDER BY d.due_at LIMIT @n";
+
+    /// <summary>The condition of <c>ix_deliveries_deferred</c> (schema.sql), on a deliveries row aliased <c>d</c>.</summary>
+    private const string Deferred = "(d.state IN ('queued','processing') OR (d.state = 'pending' AND d.due_at > d.pending_at))";
 
     /// <summary>The fresh part of the queue: a window of rowids after the dispatch cursor.</summary>
     internal const string FreshClaimSql = ClaimColumns + "\n" + """
@@ -761,8 +761,9 @@ internal sealed partial class SqliteStore
     {
         // The deferred part through its index; the fresh part from the dispatch cursor on (the backlog itself).
         var cmd = ctx.Command("""
-            SELECT (SELECT COUNT(*) FROM deliveries
-                    WHERE (state IN ('queued','processing') OR (state = 'pending' AND due_at > pending_at)) AND state IN ('pending','queued'))
+            SELECT (SELECT COUNT(*) FROM deliveries d WHERE
+            """ + Deferred + """
+             AND d.state IN ('pending','queued'))
                  + (SELECT COUNT(*) FROM deliveries
                     WHERE id > (SELECT last_id FROM dispatch_cursor WHERE id = 1) AND state = 'pending' AND due_at <= pending_at)
             """);
