@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("Lisoloo.Server.Tests")]
+[assembly: InternalsVisibleTo("Lisoloo.Benchmarks")]

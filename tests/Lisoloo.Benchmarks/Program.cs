@@ -7,5 +7,5 @@ if (args.Length > 0 && args[0] == "e2e")
     return await Lisoloo.Benchmarks.E2e.E2eDriver.RunAsync(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(Lisoloo.Benchmarks.StoreBenchmarks).Assembly).Run(args);
 return 0;

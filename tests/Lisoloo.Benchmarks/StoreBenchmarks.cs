@@ -1,0 +1,84 @@
+using BenchmarkDotNet.Attributes;
+using Lisoloo.Server.Carriers.Sandbox;
+using Lisoloo.Server.Configuration;
+using Lisoloo.Server.Storage;
+using Lisoloo.Server.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Lisoloo.Benchmarks;
+
+/// <summary>
+/// The SQLite store's hot paths in process, on a real database file (WAL, fsync per group commit), without HTTP: what
+/// one single-recipient message costs the writer to be accepted, and then to be handed off to the sandbox carrier and
+/// settled by its receipt. Each operation is one message; a group of <see cref="Group"/> goes through together, as the
+/// HTTP path's concurrent requests do. The database keeps growing across iterations, as a server's does.
+/// </summary>
+[MemoryDiagnoser]
+public class StoreBenchmarks
+{
+    /// <summary>Messages accepted (or handed off) together: one group commit.</summary>
+    public const int Group = 32;
+
+    private string _folder = null!;
+    private SqliteDatabase _db = null!;
+    private SqliteStore _store = null!;
+    private ApiKeyInfo _key = null!;
+    private SandboxCarrier _sandbox = null!;
+    private readonly byte[] _response = new byte[160];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "lisoloo-store-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+        _db = new SqliteDatabase($"Data Source={Path.Combine(_folder, "lisoloo.db")}", 512, NullLogger.Instance);
+        _store = new SqliteStore(_db, TimeProvider.System);
+        var hash = System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray());
+        _store.CreateKeyAsync(new NewApiKey("bench", "test", hash, "sk_test_bench", 1_000_000_000_000, 1, "USD", [1, 2, 3], null, null, null, null, null, null))
+            .GetAwaiter().GetResult();
+        _key = _store.FindKeyAsync(hash).AsTask().GetAwaiter().GetResult()!;
+        var options = new ServerOptions();
+        options.Sandbox.DeliveryDelay = TimeSpan.Zero;
+        _sandbox = new SandboxCarrier(Options.Create(options), TimeProvider.System);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _db.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>A group of single-recipient immediate sends accepted together (one group commit, fsynced).</summary>
+    [Benchmark(OperationsPerInvoke = Group, Description = "Accept, 1 recipient (per message)")]
+    public Task Accept() => AcceptGroupAsync();
+
+    /// <summary>The same group accepted, claimed and submitted to the sandbox carrier, and settled by its receipt.</summary>
+    [Benchmark(OperationsPerInvoke = Group, Description = "Accept + hand-off + receipt (per message)")]
+    public async Task AcceptHandOffReceipt()
+    {
+        await AcceptGroupAsync().ConfigureAwait(false);
+        var claim = await _store.ClaimDeliveriesAsync(Group, TimeSpan.FromSeconds(30), _ => _sandbox, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        var applied = await _store.ApplyDueAnnouncedReceiptsAsync(Group).ConfigureAwait(false);
+        if (claim.Claimed != Group || applied != Group)
+        {
+            throw new InvalidOperationException($"claimed {claim.Claimed}, receipts {applied}: expected {Group} of each");
+        }
+    }
+
+    private Task AcceptGroupAsync()
+    {
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var tasks = new Task<AcceptOutcome>[Group];
+        for (var i = 0; i < Group; i++)
+        {
+            var send = new NewSend(TimeOrderedId.New(now, 12), "immediate", "Your code is 493201", null, "gsm7", 1, ["+14155550100"], [now], 1, null, null, null, 0);
+            tasks[i] = _store.AcceptSendAsync(_key, send, null, _response);
+        }
+
+        return Task.WhenAll(tasks);
+    }
+}
