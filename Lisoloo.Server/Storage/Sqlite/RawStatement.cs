@@ -4,45 +4,50 @@ using SQLitePCL;
 namespace Lisoloo.Server.Storage.Sqlite;
 
 /// <summary>
-/// A statement prepared once on a connection and bound by position through SQLitePCL directly, for the statements that
-/// run once per row on the hot paths (one accept writes three rows). Microsoft.Data.Sqlite binds every parameter by
-/// name (a linear search in SQLite per parameter) and allocates a parameter object per value; this binds an index.
-/// It runs on the connection's handle inside whatever transaction the connection has open. Not thread-safe: one per
-/// <see cref="WriteContext"/>, used only by the thread that holds that context.
+/// A statement prepared once on a connection and bound by position, for the statements that run once per row on the
+/// hot paths (one accept writes three rows). Microsoft.Data.Sqlite binds every parameter by name (a linear search in
+/// SQLite per parameter) and allocates a parameter object per value; this binds an index, and calls SQLite directly
+/// on the raw handles (<see cref="SqliteNative"/>). It runs on the connection's handle inside whatever transaction the
+/// connection has open. Not thread-safe: one per <see cref="WriteContext"/>, used only by the thread that holds that
+/// context. The connection's and the statement's handles outlive it (the context disposes statements first).
 /// </summary>
 internal sealed class RawStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _stmt;
+    private readonly nint _dbHandle;
+    private readonly nint _handle;
 
     public RawStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         Check(raw.sqlite3_prepare_v2(_db, sql, out _stmt));
+        _dbHandle = _db.DangerousGetHandle();
+        _handle = _stmt.DangerousGetHandle();
     }
 
     public RawStatement Bind(int index, long value)
     {
-        Check(raw.sqlite3_bind_int64(_stmt, index, value));
+        Check(SqliteNative.BindInt64(_handle, index, value));
         return this;
     }
 
     public RawStatement Bind(int index, string? value)
     {
         // UTF-16 straight from the string: SQLite copies and converts it, no UTF-8 array is allocated per value.
-        Check(value is null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_text16(_stmt, index, value.AsSpan()));
+        Check(value is null ? SqliteNative.BindNull(_handle, index) : SqliteNative.BindText(_handle, index, value));
         return this;
     }
 
     public RawStatement Bind(int index, ReadOnlySpan<byte> blob)
     {
-        Check(raw.sqlite3_bind_blob(_stmt, index, blob));
+        Check(SqliteNative.BindBlob(_handle, index, blob));
         return this;
     }
 
     public RawStatement BindNull(int index)
     {
-        Check(raw.sqlite3_bind_null(_stmt, index));
+        Check(SqliteNative.BindNull(_handle, index));
         return this;
     }
 
@@ -51,17 +56,17 @@ internal sealed class RawStatement : IDisposable
     {
         try
         {
-            var rc = raw.sqlite3_step(_stmt);
+            var rc = SqliteNative.Step(_handle);
             if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
             {
                 Check(rc);
             }
 
-            return raw.sqlite3_changes(_db);
+            return SqliteNative.Changes(_dbHandle);
         }
         finally
         {
-            raw.sqlite3_reset(_stmt);
+            SqliteNative.Reset(_handle);
         }
     }
 
@@ -72,7 +77,7 @@ internal sealed class RawStatement : IDisposable
     public long Insert()
     {
         Execute();
-        return raw.sqlite3_last_insert_rowid(_db);
+        return SqliteNative.LastInsertRowId(_dbHandle);
     }
 
     /// <summary>Runs the statement and returns the first column of its first row.</summary>
@@ -84,26 +89,52 @@ internal sealed class RawStatement : IDisposable
     {
         try
         {
-            var rc = raw.sqlite3_step(_stmt);
-            if (rc == raw.SQLITE_DONE)
+            if (!Next())
             {
                 value = 0;
                 return false;
             }
 
-            if (rc != raw.SQLITE_ROW)
-            {
-                Check(rc);
-            }
-
-            value = raw.sqlite3_column_int64(_stmt, 0);
+            value = SqliteNative.ColumnInt64(_handle, 0);
             return true;
         }
         finally
         {
-            raw.sqlite3_reset(_stmt);
+            SqliteNative.Reset(_handle);
         }
     }
+
+    /// <summary>
+    /// Steps to the next row of a query: true while there is one (read it with <see cref="Int64"/>, <see cref="Text"/>
+    /// and <see cref="IsNull"/>). The caller ends the query with <see cref="Done"/>, in a <c>finally</c>.
+    /// </summary>
+    public bool Next()
+    {
+        var rc = SqliteNative.Step(_handle);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            Check(rc);
+        }
+
+        return false;
+    }
+
+    /// <summary>Resets the statement after a query read with <see cref="Next"/>, so it can run again.</summary>
+    public void Done() => SqliteNative.Reset(_handle);
+
+    /// <summary>An integer column of the current row (0 for NULL).</summary>
+    public long Int64(int column) => SqliteNative.ColumnInt64(_handle, column);
+
+    /// <summary>A text column of the current row; <c>null</c> for NULL.</summary>
+    public string? Text(int column) => SqliteNative.ColumnText(_handle, column);
+
+    /// <summary>Whether a column of the current row is NULL.</summary>
+    public bool IsNull(int column) => SqliteNative.ColumnIsNull(_handle, column);
 
     private void Check(int rc)
     {

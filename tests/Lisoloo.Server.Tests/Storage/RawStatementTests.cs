@@ -49,6 +49,46 @@ public sealed class RawStatementTests : TempDatabaseFixture
     }
 
     [Test]
+    public async Task Reads_rows_column_by_column_with_empty_values_nulls_and_characters_beyond_the_basic_plane()
+    {
+        var rows = await Db.WriteAsync(ctx =>
+        {
+            var insert = ctx.Raw("INSERT INTO t(n, s, b, u) VALUES (?1, ?2, ?3, ?4)");
+            insert.Bind(1, long.MinValue).Bind(2, string.Empty).Bind(3, ReadOnlySpan<byte>.Empty).Bind(4, "1").Execute();
+            insert.Bind(1, long.MaxValue).Bind(2, "Ngai 👍🏾 ça").BindNull(3).Bind(4, "2").Execute();
+            insert.BindNull(1).Bind(2, (string?)null).Bind(3, new byte[] { 7 }).Bind(4, "3").Execute();
+
+            var select = ctx.Raw("SELECT n, s, length(b), typeof(b) FROM t WHERE u >= ?1 ORDER BY u");
+            var read = new List<(long N, bool NIsNull, string? S, long Length, string? Type)>();
+            for (var pass = 0; pass < 2; pass++)
+            {
+                read.Clear();
+                select.Bind(1, "1");
+                try
+                {
+                    while (select.Next())
+                    {
+                        read.Add((select.Int64(0), select.IsNull(0), select.Text(1), select.Int64(2), select.Text(3)));
+                    }
+                }
+                finally
+                {
+                    select.Done();
+                }
+            }
+
+            return read;
+        });
+
+        Assert.That(rows, Is.EqualTo(new[]
+        {
+            (long.MinValue, false, (string?)string.Empty, 0L, (string?)"blob"),
+            (long.MaxValue, false, "Ngai 👍🏾 ça", 0L, "null"),
+            (0L, true, null, 1L, "blob"),
+        }), "the second pass over the reset statement reads the same rows");
+    }
+
+    [Test]
     public void A_failing_step_throws_a_SqliteException_and_leaves_the_statement_usable()
     {
         var error = Assert.ThrowsAsync<SqliteException>(() => Db.WriteAsync(ctx =>
