@@ -81,4 +81,56 @@ public class StoreBenchmarks
 
         return Task.WhenAll(tasks);
     }
+
+    /// <summary>
+    /// The same two operations timed by the process's CPU time (user and system, every thread: the writer, the fsync,
+    /// the callers) instead of wall time, which on a shared VM moves with the neighbours and with fsync latency. Warms
+    /// up, then alternates the two for <c>rounds</c> rounds of 200 groups each and prints the median per message.
+    /// </summary>
+    public static async Task<int> RunCpuAsync(string[] args)
+    {
+        var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        var bench = new StoreBenchmarks();
+        bench.Setup();
+        try
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                await bench.AcceptHandOffReceipt().ConfigureAwait(false);
+            }
+
+            var accept = new List<double>();
+            var full = new List<double>();
+            for (var r = 0; r < rounds; r++)
+            {
+                accept.Add(await CpuPerMessageAsync(bench.Accept).ConfigureAwait(false));
+                full.Add(await CpuPerMessageAsync(bench.AcceptHandOffReceipt).ConfigureAwait(false));
+            }
+
+            Console.WriteLine($"accept: {Median(accept):F1} µs CPU per message (rounds: {string.Join(", ", accept.Select(v => v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))})");
+            Console.WriteLine($"accept + hand-off + receipt: {Median(full):F1} µs CPU per message (rounds: {string.Join(", ", full.Select(v => v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))})");
+            return 0;
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+
+        static async Task<double> CpuPerMessageAsync(Func<Task> operation)
+        {
+            const int groups = 200;
+            var process = System.Diagnostics.Process.GetCurrentProcess();
+            process.Refresh();
+            var before = process.TotalProcessorTime;
+            for (var g = 0; g < groups; g++)
+            {
+                await operation().ConfigureAwait(false);
+            }
+
+            process.Refresh();
+            return (process.TotalProcessorTime - before).TotalMicroseconds / (groups * Group);
+        }
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    }
 }

@@ -34,7 +34,6 @@ internal sealed class RawStatement : IDisposable
 
     public RawStatement Bind(int index, string? value)
     {
-        // UTF-16 straight from the string: SQLite copies and converts it, no UTF-8 array is allocated per value.
         Check(value is null ? SqliteNative.BindNull(_handle, index) : SqliteNative.BindText(_handle, index, value));
         return this;
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Lisoloo.Server.Storage.Sqlite;
 
@@ -22,12 +24,12 @@ internal static unsafe class SqliteNative
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int> ResetFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int>)Export("sqlite3_reset");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long, int> BindInt64Fn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long, int>)Export("sqlite3_bind_int64");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> BindNullFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_bind_null");
-    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, char*, int, nint, int> BindText16Fn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, char*, int, nint, int>)Export("sqlite3_bind_text16");
+    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*, int, nint, int> BindTextFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*, int, nint, int>)Export("sqlite3_bind_text");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*, int, nint, int> BindBlobFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*, int, nint, int>)Export("sqlite3_bind_blob");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long> ColumnInt64Fn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long>)Export("sqlite3_column_int64");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> ColumnTypeFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_type");
-    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, char*> ColumnText16Fn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, char*>)Export("sqlite3_column_text16");
-    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> ColumnBytes16Fn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_bytes16");
+    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*> ColumnTextFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*>)Export("sqlite3_column_text");
+    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> ColumnBytesFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_bytes");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int> ChangesFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int>)Export("sqlite3_changes");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, long> LastInsertRowIdFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, long>)Export("sqlite3_last_insert_rowid");
 
@@ -42,11 +44,29 @@ internal static unsafe class SqliteNative
 
     public static int BindNull(nint stmt, int index) => BindNullFn(stmt, index);
 
+    /// <summary>
+    /// Binds a string as UTF-8 (the database's encoding), encoded here: SQLite would otherwise convert UTF-16 itself,
+    /// a character at a time, on every bind. Short values are encoded on the stack.
+    /// </summary>
     public static int BindText(nint stmt, int index, string value)
     {
-        fixed (char* p = value)
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = max <= 1024 ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
         {
-            return BindText16Fn(stmt, index, p, value.Length * sizeof(char), Transient);
+            var length = Encoding.UTF8.GetBytes(value, buffer);
+            fixed (byte* p = buffer)
+            {
+                return BindTextFn(stmt, index, p, length, Transient);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
@@ -64,16 +84,11 @@ internal static unsafe class SqliteNative
 
     public static bool ColumnIsNull(nint stmt, int column) => ColumnTypeFn(stmt, column) == Null;
 
-    /// <summary>A text column as a string (UTF-16 from SQLite, one copy); <c>null</c> for SQL NULL.</summary>
+    /// <summary>A text column as a string (decoded from SQLite's UTF-8, one copy); <c>null</c> for SQL NULL.</summary>
     public static string? ColumnText(nint stmt, int column)
     {
-        var text = ColumnText16Fn(stmt, column);
-        if (text is null)
-        {
-            return null;
-        }
-
-        return new string(text, 0, ColumnBytes16Fn(stmt, column) / sizeof(char));
+        var text = ColumnTextFn(stmt, column);
+        return text is null ? null : Encoding.UTF8.GetString(text, ColumnBytesFn(stmt, column));
     }
 
     public static int Changes(nint db) => ChangesFn(db);

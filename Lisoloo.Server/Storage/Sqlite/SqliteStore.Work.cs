@@ -385,15 +385,15 @@ internal sealed partial class SqliteStore
         """;
 
     /// <summary>The deferred part of the queue, through <c>ix_deliveries_deferred</c> (its condition repeated word for word, so SQLite uses it).</summary>
-    internal const string DeferredClaimSql = ClaimColumns + "\nWHERE " + Deferred + " AND d.due_at <= @now ORDER BY d.due_at LIMIT @n";
+    internal const string DeferredClaimSql = ClaimColumns + "\nWHERE " + Deferred + " AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2";
 
     /// <summary>The condition of <c>ix_deliveries_deferred</c> (schema.sql), on a deliveries row aliased <c>d</c>.</summary>
     private const string Deferred = "(d.state IN ('queued','processing') OR (d.state = 'pending' AND d.due_at > d.pending_at))";
 
     /// <summary>The fresh part of the queue: a window of rowids after the dispatch cursor.</summary>
     internal const string FreshClaimSql = ClaimColumns + "\n" + """
-        WHERE d.id > @from AND d.id <= @to AND d.state = 'pending' AND d.due_at <= d.pending_at
-        ORDER BY d.id LIMIT @n
+        WHERE d.id > ?1 AND d.id <= ?2 AND d.state = 'pending' AND d.due_at <= d.pending_at
+        ORDER BY d.id LIMIT ?3
         """;
 
     /// <summary>
@@ -406,10 +406,7 @@ internal sealed partial class SqliteStore
         EventWriter events, ref bool retried)
     {
         var deferred = new List<ClaimRow>();
-        var cmd = ctx.Command(DeferredClaimSql);
-        cmd.Parameters.AddWithValue("@now", now);
-        cmd.Parameters.AddWithValue("@n", max);
-        ReadClaimRows(cmd, deferred);
+        ReadClaimRows(ctx.Raw(DeferredClaimSql).Bind(1, now).Bind(2, max), deferred);
 
         var cursor = ctx.Raw("SELECT last_id FROM dispatch_cursor WHERE id = 1").ExecuteInt64();
         var last = ctx.Raw("SELECT COALESCE(MAX(id), 0) FROM deliveries").ExecuteInt64();
@@ -419,12 +416,8 @@ internal sealed partial class SqliteStore
         while (fresh.Count < max && walked < last)
         {
             var upTo = Math.Min(walked + window, last);
-            cmd = ctx.Command(FreshClaimSql);
-            cmd.Parameters.AddWithValue("@from", walked);
-            cmd.Parameters.AddWithValue("@to", upTo);
-            cmd.Parameters.AddWithValue("@n", max - fresh.Count);
             var before = fresh.Count;
-            ReadClaimRows(cmd, fresh);
+            ReadClaimRows(ctx.Raw(FreshClaimSql).Bind(1, walked).Bind(2, upTo).Bind(3, max - fresh.Count), fresh);
             walked = fresh.Count == max && fresh.Count > before ? fresh[^1].Delivery.DeliveryId : upTo;
         }
 
@@ -454,14 +447,20 @@ internal sealed partial class SqliteStore
 
     private sealed record ClaimRow(ClaimedDelivery Delivery, string State, long KeyId, string? Url, string? Events, long Attempts, long DueAt);
 
-    private static void ReadClaimRows(SqliteCommand cmd, List<ClaimRow> rows)
+    private static void ReadClaimRows(RawStatement query, List<ClaimRow> rows)
     {
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        try
         {
-            var delivery = new ClaimedDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
-                r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)) { Seq = r.GetInt32(12) };
-            rows.Add(new ClaimRow(delivery, r.GetString(11), r.GetInt64(13), NullableString(r, 14), NullableString(r, 15), r.GetInt64(16), r.GetInt64(17)));
+            while (query.Next())
+            {
+                var delivery = new ClaimedDelivery(query.Int64(0), query.Int64(1), query.Text(2)!, query.Text(3)!, query.Text(4)!, query.Text(5),
+                    query.Text(6)!, (int)query.Int64(7), query.Text(8)!, query.Int64(9), query.Int64(10)) { Seq = (int)query.Int64(12) };
+                rows.Add(new ClaimRow(delivery, query.Text(11)!, query.Int64(13), query.Text(14), query.Text(15), query.Int64(16), query.Int64(17)));
+            }
+        }
+        finally
+        {
+            query.Done();
         }
     }
 
@@ -594,27 +593,26 @@ internal sealed partial class SqliteStore
     public Task<int> ApplyDueAnnouncedReceiptsAsync(int max, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
-        var cmd = ctx.Command("""
+        var update = ctx.Raw("""
             UPDATE deliveries SET state=receipt_state,
-              error_code=CASE WHEN receipt_state IN ('undelivered','expired','rejected') THEN @code END,
-              error_message=CASE receipt_state WHEN 'undelivered' THEN @mu WHEN 'expired' THEN @me WHEN 'rejected' THEN @mr END,
-              receipt_state=NULL, lease_until=0, due_at=@now, updated_at=@now, final_at=@now
-            WHERE id IN (SELECT id FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @n)
+              error_code=CASE WHEN receipt_state IN ('undelivered','expired','rejected') THEN ?3 END,
+              error_message=CASE receipt_state WHEN 'undelivered' THEN ?4 WHEN 'expired' THEN ?5 WHEN 'rejected' THEN ?6 END,
+              receipt_state=NULL, lease_until=0, due_at=?1, updated_at=?1, final_at=?1
+            WHERE id IN (SELECT id FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL AND due_at <= ?1 ORDER BY due_at LIMIT ?2)
             RETURNING send_id, seq, recipient, state, error_code, error_message
-            """);
-        cmd.Parameters.AddWithValue("@now", now);
-        cmd.Parameters.AddWithValue("@n", max);
-        cmd.Parameters.AddWithValue("@code", LisolooErrorCodes.DestinationNotCovered);
-        cmd.Parameters.AddWithValue("@mu", ReceiptErrors.For("undelivered").Message);
-        cmd.Parameters.AddWithValue("@me", ReceiptErrors.For("expired").Message);
-        cmd.Parameters.AddWithValue("@mr", ReceiptErrors.For("rejected").Message);
+            """).Bind(1, now).Bind(2, max).Bind(3, LisolooErrorCodes.DestinationNotCovered).Bind(4, ReceiptErrors.For("undelivered").Message)
+            .Bind(5, ReceiptErrors.For("expired").Message).Bind(6, ReceiptErrors.For("rejected").Message);
         var applied = new List<(long SendId, int Seq, string Recipient, string State, int? Code, string? Message)>();
-        using (var r = cmd.ExecuteReader())
+        try
         {
-            while (r.Read())
+            while (update.Next())
             {
-                applied.Add((r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableString(r, 5)));
+                applied.Add((update.Int64(0), (int)update.Int64(1), update.Text(2)!, update.Text(3)!, update.IsNull(4) ? null : (int)update.Int64(4), update.Text(5)));
             }
+        }
+        finally
+        {
+            update.Done();
         }
 
         var events = new EventWriter(ctx, now);
@@ -794,15 +792,20 @@ internal sealed partial class SqliteStore
                 return;
             }
 
-            var cmd = ctx.Command("""
+            var query = ctx.Raw("""
                 SELECT s.id, s.message_id, s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, s.segments, s.sender_id
-                FROM sends s JOIN api_keys k ON k.id = s.key_id WHERE s.id IN (SELECT value FROM json_each(@ids))
-                """);
-            cmd.Parameters.AddWithValue("@ids", IdArray(missing));
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
+                FROM sends s JOIN api_keys k ON k.id = s.key_id WHERE s.id IN (SELECT value FROM json_each(?1))
+                """).Bind(1, IdArray(missing));
+            try
             {
-                Seed(r.GetInt64(0), r.GetString(1), r.GetInt64(2), NullableString(r, 3), NullableString(r, 4), r.GetInt32(5), NullableString(r, 6));
+                while (query.Next())
+                {
+                    Seed(query.Int64(0), query.Text(1)!, query.Int64(2), query.Text(3), query.Text(4), (int)query.Int64(5), query.Text(6));
+                }
+            }
+            finally
+            {
+                query.Done();
             }
         }
 

@@ -140,9 +140,9 @@ public sealed class SqliteDispatchQueueTests
         var db = new SqliteDatabase(_connection, 64, NullLogger.Instance);
         await using (db)
         {
-            Assert.That(Plan(db, SqliteStore.DeferredClaimSql, ("@now", 0L), ("@n", 10L)),
+            Assert.That(Plan(db, SqliteStore.DeferredClaimSql, ("?1", 0L), ("?2", 10L)),
                 Does.Contain("SEARCH d USING INDEX ix_deliveries_deferred"));
-            Assert.That(Plan(db, SqliteStore.FreshClaimSql, ("@from", 0L), ("@to", 10L), ("@n", 10L)),
+            Assert.That(Plan(db, SqliteStore.FreshClaimSql, ("?1", 0L), ("?2", 10L), ("?3", 10L)),
                 Does.Contain("SEARCH d USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"));
         }
     }
