@@ -589,41 +589,64 @@ internal sealed partial class SqliteStore
 
     // ------------------------------------------------------------------ receipts
 
-    /// <summary>Applies receipts announced at submit (the sandbox carrier's) whose time has come, in one statement. Returns how many.</summary>
+    /// <summary>
+    /// Applies receipts announced at submit (the sandbox carrier's) whose time has come. Returns how many. One read takes
+    /// the due rows through <c>ix_deliveries_receipts</c> with their send's webhook target joined in (what the events
+    /// need, so no second lookup per send), then each row is settled by its rowid.
+    /// </summary>
     public Task<int> ApplyDueAnnouncedReceiptsAsync(int max, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
-        var update = ctx.Raw("""
-            UPDATE deliveries SET state=receipt_state,
-              error_code=CASE WHEN receipt_state IN ('undelivered','expired','rejected') THEN ?3 END,
-              error_message=CASE receipt_state WHEN 'undelivered' THEN ?4 WHEN 'expired' THEN ?5 WHEN 'rejected' THEN ?6 END,
-              receipt_state=NULL, lease_until=0, due_at=?1, updated_at=?1, final_at=?1
-            WHERE id IN (SELECT id FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL AND due_at <= ?1 ORDER BY due_at LIMIT ?2)
-            RETURNING send_id, seq, recipient, state, error_code, error_message
-            """).Bind(1, now).Bind(2, max).Bind(3, LisolooErrorCodes.DestinationNotCovered).Bind(4, ReceiptErrors.For("undelivered").Message)
-            .Bind(5, ReceiptErrors.For("expired").Message).Bind(6, ReceiptErrors.For("rejected").Message);
-        var applied = new List<(long SendId, int Seq, string Recipient, string State, int? Code, string? Message)>();
+        var due = ctx.Raw(DueReceiptsSql).Bind(1, now).Bind(2, max);
+        var events = new EventWriter(ctx, now);
+        var applied = new List<(long Id, long SendId, int Seq, string Recipient, string State)>();
         try
         {
-            while (update.Next())
+            while (due.Next())
             {
-                applied.Add((update.Int64(0), (int)update.Int64(1), update.Text(2)!, update.Text(3)!, update.IsNull(4) ? null : (int)update.Int64(4), update.Text(5)));
+                var sendId = due.Int64(1);
+                applied.Add((due.Int64(0), sendId, (int)due.Int64(2), due.Text(3)!, due.Text(4)!));
+                events.Seed(sendId, due.Text(5)!, due.Int64(6), due.Text(7), due.Text(8), (int)due.Int64(9), due.Text(10));
             }
         }
         finally
         {
-            update.Done();
+            due.Done();
         }
 
-        var events = new EventWriter(ctx, now);
-        events.Preload(applied.Select(a => a.SendId));
+        var settle = ctx.Raw("""
+            UPDATE deliveries SET state=?2, error_code=?3, error_message=?4, receipt_state=NULL, lease_until=0, due_at=?5, updated_at=?5, final_at=?5
+            WHERE id=?1
+            """);
         foreach (var a in applied)
         {
-            events.Transition(a.SendId, a.Seq, a.Recipient, a.State, "sent", a.Code, a.Message);
+            var failed = a.State is "undelivered" or "expired" or "rejected";
+            int? code = failed ? LisolooErrorCodes.DestinationNotCovered : null;
+            var message = failed ? ReceiptErrors.For(a.State).Message : null;
+            settle.Bind(1, a.Id).Bind(2, a.State).Bind(4, message).Bind(5, now);
+            if (code is { } c)
+            {
+                settle.Bind(3, c);
+            }
+            else
+            {
+                settle.BindNull(3);
+            }
+
+            settle.Execute();
+            events.Transition(a.SendId, a.Seq, a.Recipient, a.State, "sent", code, message);
         }
 
         return applied.Count;
     }, cancellationToken);
+
+    /// <summary>Announced receipts that are due, oldest first, through <c>ix_deliveries_receipts</c>, with each send's webhook target.</summary>
+    internal const string DueReceiptsSql = """
+        SELECT d.id, d.send_id, d.seq, d.recipient, d.receipt_state,
+               s.message_id, s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, s.segments, s.sender_id
+        FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
+        WHERE d.state = 'sent' AND d.receipt_state IS NOT NULL AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2
+        """;
 
     private static string IdArray(IEnumerable<long> ids) => "[" + string.Join(',', ids) + "]";
 

@@ -135,7 +135,7 @@ public sealed class SqliteDispatchQueueTests
     }
 
     [Test]
-    public async Task Both_parts_of_the_claim_are_searches_not_scans()
+    public async Task Both_parts_of_the_claim_and_the_due_receipts_are_searches_not_scans()
     {
         var db = new SqliteDatabase(_connection, 64, NullLogger.Instance);
         await using (db)
@@ -144,6 +144,9 @@ public sealed class SqliteDispatchQueueTests
                 Does.Contain("SEARCH d USING INDEX ix_deliveries_deferred"));
             Assert.That(Plan(db, SqliteStore.FreshClaimSql, ("?1", 0L), ("?2", 10L), ("?3", 10L)),
                 Does.Contain("SEARCH d USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"));
+            Assert.That(Plan(db, SqliteStore.DueReceiptsSql, ("?1", 0L), ("?2", 10L)),
+                Does.Contain("SEARCH d USING INDEX ix_deliveries_receipts").And.Not.Contains("TEMP B-TREE"),
+                "the due receipts come in index order, with no sort");
         }
     }
 
