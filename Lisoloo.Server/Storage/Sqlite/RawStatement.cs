@@ -32,6 +32,8 @@ internal sealed class RawStatement : IDisposable
         return this;
     }
 
+    public RawStatement Bind(int index, long? value) => value is { } v ? Bind(index, v) : BindNull(index);
+
     public RawStatement Bind(int index, string? value)
     {
         Check(value is null ? SqliteNative.BindNull(_handle, index) : SqliteNative.BindText(_handle, index, value));
@@ -104,8 +106,7 @@ internal sealed class RawStatement : IDisposable
     }
 
     /// <summary>
-    /// Steps to the next row of a query: true while there is one (read it with <see cref="Int64"/>, <see cref="Text"/>
-    /// and <see cref="IsNull"/>). The caller ends the query with <see cref="Done"/>, in a <c>finally</c>.
+    /// Steps to the next row of a query: true while there is one (read it with <see cref="Int64"/> and <see cref="Text"/>). The caller ends the query with <see cref="Done"/>, in a <c>finally</c>.
     /// </summary>
     public bool Next()
     {
@@ -131,9 +132,6 @@ internal sealed class RawStatement : IDisposable
 
     /// <summary>A text column of the current row; <c>null</c> for NULL.</summary>
     public string? Text(int column) => SqliteNative.ColumnText(_handle, column);
-
-    /// <summary>Whether a column of the current row is NULL.</summary>
-    public bool IsNull(int column) => SqliteNative.ColumnIsNull(_handle, column);
 
     private void Check(int rc)
     {

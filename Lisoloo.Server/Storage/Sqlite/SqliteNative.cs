@@ -16,7 +16,7 @@ namespace Lisoloo.Server.Storage.Sqlite;
 internal static unsafe class SqliteNative
 {
     /// <summary><c>SQLITE_TRANSIENT</c>: SQLite copies a bound value before the call returns.</summary>
-    private static readonly nint Transient = -1;
+    private const nint Transient = -1;
 
     private static readonly nint Library = NativeLibrary.Load("e_sqlite3", typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, null);
 
@@ -27,14 +27,10 @@ internal static unsafe class SqliteNative
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*, int, nint, int> BindTextFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*, int, nint, int>)Export("sqlite3_bind_text");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*, int, nint, int> BindBlobFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*, int, nint, int>)Export("sqlite3_bind_blob");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long> ColumnInt64Fn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long>)Export("sqlite3_column_int64");
-    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> ColumnTypeFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_type");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*> ColumnTextFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*>)Export("sqlite3_column_text");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> ColumnBytesFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)Export("sqlite3_column_bytes");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int> ChangesFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int>)Export("sqlite3_changes");
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, long> LastInsertRowIdFn = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, long>)Export("sqlite3_last_insert_rowid");
-
-    /// <summary>The <c>SQLITE_NULL</c> column type.</summary>
-    public const int Null = 5;
 
     public static int Step(nint stmt) => StepFn(stmt);
 
@@ -81,8 +77,6 @@ internal static unsafe class SqliteNative
     }
 
     public static long ColumnInt64(nint stmt, int column) => ColumnInt64Fn(stmt, column);
-
-    public static bool ColumnIsNull(nint stmt, int column) => ColumnTypeFn(stmt, column) == Null;
 
     /// <summary>A text column as a string (decoded from SQLite's UTF-8, one copy); <c>null</c> for SQL NULL.</summary>
     public static string? ColumnText(nint stmt, int column)

@@ -379,10 +379,19 @@ internal sealed partial class SqliteStore
     private const string ClaimColumns = """
         SELECT d.id, d.send_id, s.message_id, d.recipient, s.body, s.sender_id, s.encoding, s.segments, k.environment,
                s.unit_price_micros * s.segments, s.account_id, d.state, d.seq,
-               s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, d.attempts,
-               d.due_at
+               s.key_id,
+        """ + " " + TargetUrl + ", k.webhook_events, d.attempts, d.due_at\n" + """
         FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
         """;
+
+    /// <summary>
+    /// Where a send's events go, on a sends row <c>s</c> joined to its key <c>k</c>: its callback URL, else the key's
+    /// webhook URL unless that was disabled (410). The one statement of that rule for every query of this store.
+    /// </summary>
+    private const string TargetUrl = "COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END)";
+
+    /// <summary>The columns <see cref="EventWriter.SeedFrom"/> reads, in its order, on <c>s</c> joined to <c>k</c>.</summary>
+    private const string TargetColumns = "s.message_id, s.key_id, " + TargetUrl + ", k.webhook_events, s.segments, s.sender_id";
 
     /// <summary>The deferred part of the queue, through <c>ix_deliveries_deferred</c> (its condition repeated word for word, so SQLite uses it).</summary>
     internal const string DeferredClaimSql = ClaimColumns + "\nWHERE " + Deferred + " AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2";
@@ -606,7 +615,7 @@ internal sealed partial class SqliteStore
             {
                 var sendId = due.Int64(1);
                 applied.Add((due.Int64(0), sendId, (int)due.Int64(2), due.Text(3)!, due.Text(4)!));
-                events.Seed(sendId, due.Text(5)!, due.Int64(6), due.Text(7), due.Text(8), (int)due.Int64(9), due.Text(10));
+                events.SeedFrom(sendId, due, 5);
             }
         }
         finally
@@ -620,20 +629,8 @@ internal sealed partial class SqliteStore
             """);
         foreach (var a in applied)
         {
-            var failed = a.State is "undelivered" or "expired" or "rejected";
-            int? code = failed ? LisolooErrorCodes.DestinationNotCovered : null;
-            var message = failed ? ReceiptErrors.For(a.State).Message : null;
-            settle.Bind(1, a.Id).Bind(2, a.State).Bind(4, message).Bind(5, now);
-            if (code is { } c)
-            {
-                settle.Bind(3, c);
-            }
-            else
-            {
-                settle.BindNull(3);
-            }
-
-            settle.Execute();
+            var (code, message) = ReceiptErrors.For(a.State);
+            settle.Bind(1, a.Id).Bind(2, a.State).Bind(3, code).Bind(4, message).Bind(5, now).Execute();
             events.Transition(a.SendId, a.Seq, a.Recipient, a.State, "sent", code, message);
         }
 
@@ -641,9 +638,7 @@ internal sealed partial class SqliteStore
     }, cancellationToken);
 
     /// <summary>Announced receipts that are due, oldest first, through <c>ix_deliveries_receipts</c>, with each send's webhook target.</summary>
-    internal const string DueReceiptsSql = """
-        SELECT d.id, d.send_id, d.seq, d.recipient, d.receipt_state,
-               s.message_id, s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, s.segments, s.sender_id
+    internal const string DueReceiptsSql = "SELECT d.id, d.send_id, d.seq, d.recipient, d.receipt_state, " + TargetColumns + "\n" + """
         FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
         WHERE d.state = 'sent' AND d.receipt_state IS NOT NULL AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2
         """;
@@ -806,6 +801,10 @@ internal sealed partial class SqliteStore
         public void Seed(long sendId, string messageId, long keyId, string? url, string? events, int segments, string? senderId) =>
             _targets[sendId] = url is null ? null : new SendTarget(messageId, keyId, url, events, segments, senderId);
 
+        /// <summary>Records a send's target from the <see cref="TargetColumns"/> of the current row, starting at <paramref name="first"/>.</summary>
+        public void SeedFrom(long sendId, RawStatement row, int first) =>
+            Seed(sendId, row.Text(first)!, row.Int64(first + 1), row.Text(first + 2), row.Text(first + 3), (int)row.Int64(first + 4), row.Text(first + 5));
+
         /// <summary>Loads the targets of many sends in one query.</summary>
         public void Preload(IEnumerable<long> sendIds)
         {
@@ -815,15 +814,14 @@ internal sealed partial class SqliteStore
                 return;
             }
 
-            var query = ctx.Raw("""
-                SELECT s.id, s.message_id, s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, s.segments, s.sender_id
+            var query = ctx.Raw("SELECT s.id, " + TargetColumns + "\n" + """
                 FROM sends s JOIN api_keys k ON k.id = s.key_id WHERE s.id IN (SELECT value FROM json_each(?1))
                 """).Bind(1, IdArray(missing));
             try
             {
                 while (query.Next())
                 {
-                    Seed(query.Int64(0), query.Text(1)!, query.Int64(2), query.Text(3), query.Text(4), (int)query.Int64(5), query.Text(6));
+                    SeedFrom(query.Int64(0), query, 1);
                 }
             }
             finally
