@@ -1,4 +1,5 @@
 using Lisoloo.Sdk;
+using Lisoloo.Server.Storage;
 using Lisoloo.Server.Tests.Infrastructure;
 using Lisoloo.TestSupport;
 
@@ -62,6 +63,15 @@ public sealed class SendLifecycleTests(StoreKind store)
             Assert.That(status.RefundedAmount, Is.EqualTo(0.05m), "only the failure at submit is refunded");
             Assert.That(status.Recipients.Single(r => r.To == "+99900000003").Timestamps!.Keys, Does.Contain("sent"), "rejected after sent");
             Assert.That(status.Recipients.Single(r => r.To == "+99900000004").Timestamps!.Keys, Does.Not.Contain("sent"), "failed at submit");
+            var recipients = status.Recipients.ToDictionary(r => r.To);
+            foreach (var (number, state) in new[] { ("+99900000001", "undelivered"), ("+99900000002", "expired"), ("+99900000003", "rejected") })
+            {
+                Assert.That((recipients[number].ErrorCode, recipients[number].ErrorMessage), Is.EqualTo(ReceiptErrors.For(state)),
+                    $"the failure receipt's error is stored with the {state} row");
+            }
+
+            Assert.That((recipients["+243812345678"].ErrorCode, recipients["+243812345678"].ErrorMessage), Is.EqualTo(((int?)null, (string?)null)),
+                "a delivered row carries no error");
         });
 
         var balance = (await client.GetBalanceAsync()).Value;

@@ -43,11 +43,9 @@ public sealed class SqliteDispatchQueueTests
     [Test]
     public async Task The_cursor_walks_past_rows_that_need_no_hand_off_once_and_stops_at_the_last_row()
     {
-        var db = new SqliteDatabase(_connection, 64, NullLogger.Instance);
+        var (db, store, key) = await OpenWithKeyAsync();
         await using (db)
         {
-            var store = new SqliteStore(db, _clock);
-            var key = await CreateKeyAsync(store);
             for (var i = 0; i < 3; i++)
             {
                 // 3,000 rows held back by cancel_within: deferred, so nothing for the cursor to take.
@@ -79,11 +77,9 @@ public sealed class SqliteDispatchQueueTests
     [Test]
     public async Task A_claim_takes_fresh_rows_in_order_and_leaves_those_beyond_its_batch_ahead_of_the_cursor()
     {
-        var db = new SqliteDatabase(_connection, 64, NullLogger.Instance);
+        var (db, store, key) = await OpenWithKeyAsync();
         await using (db)
         {
-            var store = new SqliteStore(db, _clock);
-            var key = await CreateKeyAsync(store);
             var sends = new List<NewSend>();
             for (var i = 0; i < 5; i++)
             {
@@ -104,9 +100,7 @@ public sealed class SqliteDispatchQueueTests
     [Test]
     public async Task A_database_an_earlier_build_made_gets_a_cursor_before_its_first_waiting_row()
     {
-        var db = new SqliteDatabase(_connection, 64, NullLogger.Instance);
-        var store = new SqliteStore(db, _clock);
-        var key = await CreateKeyAsync(store);
+        var (db, store, key) = await OpenWithKeyAsync();
         var sends = new List<NewSend>();
         for (var i = 0; i < 4; i++)
         {
@@ -124,7 +118,7 @@ public sealed class SqliteDispatchQueueTests
         });
         await db.DisposeAsync();
 
-        db = new SqliteDatabase(_connection, 64, NullLogger.Instance);
+        db = Open();
         await using (db)
         {
             store = new SqliteStore(db, _clock);
@@ -137,7 +131,7 @@ public sealed class SqliteDispatchQueueTests
     [Test]
     public async Task Both_parts_of_the_claim_and_the_due_receipts_are_searches_not_scans()
     {
-        var db = new SqliteDatabase(_connection, 64, NullLogger.Instance);
+        var db = Open();
         await using (db)
         {
             Assert.That(Plan(db, SqliteStore.DeferredClaimSql, ("?1", 0L), ("?2", 10L)),
@@ -154,11 +148,16 @@ public sealed class SqliteDispatchQueueTests
         new(TimeOrderedId.New(_clock.GetUtcNow().ToUnixTimeMilliseconds(), 12), "immediate", "Hello", null, "gsm7", 1, recipients,
             [_clock.GetUtcNow().ToUnixTimeMilliseconds()], recipients.Count * 20_000L, null, null, null, 0);
 
-    private static async Task<ApiKeyInfo> CreateKeyAsync(SqliteStore store)
+    private SqliteDatabase Open() => new(_connection, 64, NullLogger.Instance);
+
+    /// <summary>The database opened, its store, and a key with the balance for every send of these tests.</summary>
+    private async Task<(SqliteDatabase Db, SqliteStore Store, ApiKeyInfo Key)> OpenWithKeyAsync()
     {
+        var db = Open();
+        var store = new SqliteStore(db, _clock);
         var hash = System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray());
         await store.CreateKeyAsync(new NewApiKey("queue", "live", hash, "sk_live_queue", 1_000_000_000, 20_000, "USD", [1, 2, 3], null, null, null, null, null, null));
-        return (await store.FindKeyAsync(hash))!;
+        return (db, store, (await store.FindKeyAsync(hash))!);
     }
 
     private static long Cursor(SqliteDatabase db) => Scalar(db, "SELECT last_id FROM dispatch_cursor");
