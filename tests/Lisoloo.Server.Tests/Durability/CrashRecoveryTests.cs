@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Lisoloo.Server.Tests.Cli;
+using Lisoloo.Server.Tests.Infrastructure;
 using Lisoloo.TestSupport;
 using Microsoft.Data.Sqlite;
 
@@ -36,14 +37,7 @@ public sealed class CrashRecoveryTests
     [TearDown]
     public void DeleteFolder()
     {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Delete(_root);
     }
 
     [Test]

@@ -57,13 +57,7 @@ public sealed class MultiNodeCrashTests
         await _hooks.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await _database.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Delete(_root);
     }
 
     [Test]

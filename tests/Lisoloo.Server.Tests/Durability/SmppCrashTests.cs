@@ -50,14 +50,7 @@ public sealed class SmppCrashTests
     {
         await _smsc.DisposeAsync();
         await _hooks.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Delete(_root);
     }
 
     [Test]

@@ -104,7 +104,7 @@ internal sealed class TestServer : IAsyncDisposable
             settings = merged;
         }
 
-        dataDirectory ??= Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
+        dataDirectory ??= TestFolders.NewPath();
         Directory.CreateDirectory(dataDirectory);
         var config = new Dictionary<string, string?>
         {

@@ -37,7 +37,7 @@ internal sealed class TestStores : IAsyncDisposable
             return new TestStores(kind, time, null, await PostgresTestDatabase.CreateAsync().ConfigureAwait(false), null);
         }
 
-        var folder = Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
+        var folder = TestFolders.NewPath();
         var db = new SqliteDatabase($"Data Source={Path.Combine(folder, "lisoloo.db")}", 512, NullLogger.Instance);
         var stores = new TestStores(kind, time, folder, null, new SqliteStore(db, time));
         stores._owned.Add(db);
@@ -79,14 +79,7 @@ internal sealed class TestStores : IAsyncDisposable
 
         if (_folder is not null)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            TestFolders.Delete(_folder);
         }
     }
 }

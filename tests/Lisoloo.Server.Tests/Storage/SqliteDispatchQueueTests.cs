@@ -1,6 +1,6 @@
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
+using Lisoloo.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,21 +23,14 @@ public sealed class SqliteDispatchQueueTests
     public void SetUp()
     {
         _clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
-        _folder = Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
+        _folder = TestFolders.NewPath();
         _connection = $"Data Source={Path.Combine(_folder, "lisoloo.db")}";
     }
 
     [TearDown]
     public void TearDown()
     {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Delete(_folder);
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using Lisoloo.Server.Storage.Sqlite;
+using Lisoloo.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lisoloo.Server.Tests.Storage;
@@ -10,7 +11,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public async Task Indexes_that_only_cost_writes_are_dropped_from_a_database_an_earlier_build_made()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
+        var folder = TestFolders.NewPath();
         var file = $"Data Source={Path.Combine(folder, "lisoloo.db")}";
         try
         {

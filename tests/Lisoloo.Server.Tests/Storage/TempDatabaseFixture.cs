@@ -1,4 +1,5 @@
 using Lisoloo.Server.Storage.Sqlite;
+using Lisoloo.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lisoloo.Server.Tests.Storage;
@@ -17,7 +18,7 @@ public abstract class TempDatabaseFixture
     [SetUp]
     public async Task OpenAsync()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "lisoloo-tests", Guid.NewGuid().ToString("N"));
+        _folder = TestFolders.NewPath();
         Db = new SqliteDatabase($"Data Source={Path.Combine(_folder, "t.db")}", 512, NullLogger.Instance);
         await Db.WriteAsync(ctx => ctx.Exec(Schema));
     }
