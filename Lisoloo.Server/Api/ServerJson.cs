@@ -29,8 +29,8 @@ internal static class Envelope
     /// <summary><c>{"status_code": s, "data": {...}, "request_id": "..."}</c> as UTF-8 bytes.</summary>
     public static byte[] Success<T>(int status, T data, JsonTypeInfo<T> typeInfo, string? requestId)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        var writer = RentWriter(out var buffer);
+        try
         {
             writer.WriteStartObject();
             writer.WriteNumber("status_code"u8, status);
@@ -42,16 +42,20 @@ internal static class Envelope
             }
 
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            ReturnWriter(writer, buffer);
+        }
     }
 
     /// <summary>The error envelope, with <c>errors</c> and <c>details</c> where present.</summary>
     public static byte[] Error(ApiError error, string? requestId)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        var writer = RentWriter(out var buffer);
+        try
         {
             writer.WriteStartObject();
             writer.WriteNumber("status_code"u8, error.Status);
@@ -95,9 +99,53 @@ internal static class Envelope
             }
 
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            ReturnWriter(writer, buffer);
+        }
+    }
+
+    /// <summary>Buffers kept for reuse stay at most this large; a bigger body (a 1,000-recipient status) gets its own.</summary>
+    private const int MaxCachedBuffer = 16 * 1024;
+
+    // One writer and buffer per thread, as System.Text.Json caches its own (Utf8JsonWriterCache): a body is written in
+    // one synchronous call, so a thread never needs two at once. Each envelope then allocates only its final array,
+    // instead of a writer, a buffer and the buffer's regrowth (~2 KB per accept).
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private static Utf8JsonWriter RentWriter(out ArrayBufferWriter<byte> buffer)
+    {
+        buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer;
+        t_buffer = null;
+        t_writer = null;
+        if (writer is null)
+        {
+            return new Utf8JsonWriter(buffer, WriterOptions);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        writer.Reset(buffer);
+        return writer;
+    }
+
+    private static void ReturnWriter(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity > MaxCachedBuffer)
+        {
+            return;
+        }
+
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        t_buffer = buffer;
+        t_writer = writer;
     }
 }
 
