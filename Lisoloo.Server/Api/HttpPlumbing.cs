@@ -12,19 +12,18 @@ internal static class HttpPlumbing
     /// <summary>Largest request body accepted (a 1,000-recipient send is far below it).</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    private const string RequestIdItem = "lisoloo.request_id";
-
-    /// <summary>The request id of this request (also in the <c>X-Request-Id</c> header).</summary>
-    public static string RequestId(this HttpContext context) => context.Items[RequestIdItem] as string ?? string.Empty;
+    /// <summary>
+    /// The request id of this request (also in the <c>X-Request-Id</c> header). It is the request's
+    /// <see cref="HttpContext.TraceIdentifier"/>, so ASP.NET Core's log scopes carry the same id as the response.
+    /// </summary>
+    public static string RequestId(this HttpContext context) => context.TraceIdentifier;
 
     /// <summary>Assigns the request id and turns every failure into the contract's error envelope: 4xx for the caller's mistakes, 500 (1501) for ours, never a stack trace.</summary>
     public static IApplicationBuilder UseLisolooErrors(this IApplicationBuilder app) => app.Use(async (HttpContext context, RequestDelegate next) =>
     {
         // A correlation id, not a secret: 96 bits from the shared PRNG are unique enough, and cost no CSPRNG call per request.
-        Span<byte> random = stackalloc byte[12];
-        Random.Shared.NextBytes(random);
-        var requestId = "req_" + Convert.ToHexStringLower(random);
-        context.Items[RequestIdItem] = requestId;
+        var requestId = NewRequestId();
+        context.TraceIdentifier = requestId;
         context.Response.Headers["X-Request-Id"] = requestId;
         try
         {
@@ -50,6 +49,15 @@ internal static class HttpPlumbing
                 .LogError(ex, "Unhandled error for {Method} {Path} ({RequestId})", context.Request.Method, context.Request.Path.Value, requestId);
             await WriteErrorAsync(context, new ApiError(500, LisolooErrorCodes.InternalError, "Internal error. Quote the request id to support.")).ConfigureAwait(false);
         }
+    });
+
+    /// <summary><c>req_</c> and 24 lowercase hex digits.</summary>
+    internal static string NewRequestId() => string.Create(28, 0, static (chars, _) =>
+    {
+        Span<byte> random = stackalloc byte[12];
+        Random.Shared.NextBytes(random);
+        "req_".CopyTo(chars);
+        Convert.TryToHexStringLower(random, chars[4..], out _);
     });
 
     public static ApiError TooLarge() => new(413, LisolooErrorCodes.PayloadTooLarge, $"The request body is larger than {MaxBodyBytes / 1024} KiB.");

@@ -85,7 +85,9 @@ public sealed class BadInputSweepTests
             Assert.That(root.GetProperty("status_code").GetInt32(), Is.EqualTo(response.Status), "status_code mirrors the HTTP status");
             Assert.That(root.GetProperty("message").GetString(), Is.Not.Empty);
             Assert.That(root.TryGetProperty("data", out _), Is.False, "no data on an error");
-            Assert.That(response.Headers.ContainsKey("X-Request-Id"), Is.True);
+            Assert.That(response.Headers.TryGetValue("X-Request-Id", out var requestId), Is.True);
+            Assert.That(requestId, Does.Match("^req_[0-9a-f]{24}$"));
+            Assert.That(root.GetProperty("request_id").GetString(), Is.EqualTo(requestId), "the body quotes the header's request id");
             if (input.Field is null)
             {
                 Assert.That(response.FieldErrors, Is.Empty, "no field is at fault: " + response.Body);
