@@ -88,11 +88,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <see cref="Api.ApiErrorException"/> only before its first write; any other exception rolls the whole batch back and
     /// the writer replays it with a savepoint per write, so one failure never takes the others down.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<WriteContext, T> work, bool savepoint, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<WriteContext, T> work, bool savepoint, CancellationToken cancellationToken = default)
     {
         var op = new WriteOp<T>(work) { Savepoint = savepoint };
-        await _writes.Writer.WriteAsync(op, cancellationToken).ConfigureAwait(false);
-        return await op.Task.ConfigureAwait(false);
+        return Enqueue(op, cancellationToken);
     }
 
     /// <summary>
@@ -101,9 +100,26 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <see cref="Api.ApiErrorException"/> before writing anything for it; any other exception replays the batch with
     /// each item alone in its savepoint.
     /// </summary>
-    public async Task<TResult> WriteGroupedAsync<TItem, TResult>(IGroupWriter<TItem, TResult> writer, TItem item, CancellationToken cancellationToken = default)
+    public Task<TResult> WriteGroupedAsync<TItem, TResult>(IGroupWriter<TItem, TResult> writer, TItem item, CancellationToken cancellationToken = default)
     {
         var op = new GroupOp<TItem, TResult>(writer, item);
+        return Enqueue(op, cancellationToken);
+    }
+
+    /// <summary>Queues <paramref name="op"/>; its task completes once its commit is on disk.</summary>
+    private Task<T> Enqueue<T>(ResultOp<T> op, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        return _writes.Writer.TryWrite(op) ? op.Task : QueueWhenRoomAsync(op, cancellationToken);
+    }
+
+    /// <summary>The queue is full (or closed): waits for room, then for the result.</summary>
+    private async Task<T> QueueWhenRoomAsync<T>(ResultOp<T> op, CancellationToken cancellationToken)
+    {
         await _writes.Writer.WriteAsync(op, cancellationToken).ConfigureAwait(false);
         return await op.Task.ConfigureAwait(false);
     }

@@ -286,8 +286,8 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time) 
     /// <see cref="AcceptWriter"/> (which also checks the key is still active); answers after the commit is on disk.
     /// </summary>
     /// <exception cref="ApiErrorException">Insufficient balance (402) or an idempotency key reused with another body (409).</exception>
-    public async Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, byte[] response, CancellationToken cancellationToken = default)
-        => await db.WriteGroupedAsync(_acceptWriter ??= new AcceptWriter(time, _keyCache), new AcceptItem(key, send, idempotency, response), cancellationToken).ConfigureAwait(false);
+    public Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, byte[] response, CancellationToken cancellationToken = default)
+        => db.WriteGroupedAsync(_acceptWriter ??= new AcceptWriter(time, _keyCache), new AcceptItem(key, send, idempotency, response), cancellationToken);
 
     private AcceptWriter? _acceptWriter;
 
