@@ -64,12 +64,13 @@ internal static class OpenApiDocs
     {
         app.MapOpenApi("/openapi.json");
         app.MapOpenApi("/openapi.yaml");
-        app.UseSwaggerUI(o =>
+        // The explorer's middleware only sees /docs: in the main pipeline it would run (and await) on every API request.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase), docs => docs.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint("/openapi.json", "Lisoloo SMS API v1");
             o.RoutePrefix = "docs";
             o.DocumentTitle = "Lisoloo SMS API";
-        });
+        }));
         return app;
     }
 }
