@@ -1,5 +1,8 @@
 using Lisoloo.Server.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Lisoloo.Server.Tests.Configuration;
 
@@ -31,5 +34,38 @@ public sealed class HostConfigurationTests
         {
             data.Delete(recursive: true);
         }
+    }
+
+    [Test]
+    public async Task Kestrel_schedules_inline_unless_configured_off()
+    {
+        var data = Directory.CreateTempSubdirectory("lisoloo-hostcfg-");
+        try
+        {
+            await using var byDefault = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Lisoloo:Store:DataDirectory", data.FullName]);
+            await using var off = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Lisoloo:Store:DataDirectory", data.FullName, "--Lisoloo:InlineScheduling=false"]);
+            Assert.Multiple(() =>
+            {
+                Assert.That(byDefault.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling, Is.True);
+                Assert.That(off.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling, Is.False);
+            });
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [TestCase(null, null, true)]
+    [TestCase(null, "1", false)]
+    [TestCase("true", "1", true)]
+    [TestCase("false", null, false)]
+    public void Inline_scheduling_is_off_by_default_only_when_socket_completions_are_inline(string? setting, string? inlineCompletions, bool expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Lisoloo:InlineScheduling"] = setting,
+        }).Build();
+        Assert.That(ServerComposition.InlineScheduling(configuration, inlineCompletions), Is.EqualTo(expected));
     }
 }
