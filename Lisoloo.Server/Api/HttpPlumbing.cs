@@ -13,8 +13,10 @@ internal static class HttpPlumbing
     public const int MaxBodyBytes = 256 * 1024;
 
     /// <summary>
-    /// The request id of this request (also in the <c>X-Request-Id</c> header). It is the request's
-    /// <see cref="HttpContext.TraceIdentifier"/>, so ASP.NET Core's log scopes carry the same id as the response.
+    /// The request id of this request (also in the <c>X-Request-Id</c> header), kept as the request's
+    /// <see cref="HttpContext.TraceIdentifier"/> (a field of the context: no per-request items dictionary). Set by the
+    /// error middleware, after ASP.NET Core's hosting log scope has read the connection's own identifier, so that scope
+    /// does not carry it; the server's own logs name it explicitly.
     /// </summary>
     public static string RequestId(this HttpContext context) => context.TraceIdentifier;
 
