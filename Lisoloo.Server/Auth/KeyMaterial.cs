@@ -31,20 +31,23 @@ internal static class KeyMaterial
     /// <summary>What operators see: the environment prefix and the first four random characters.</summary>
     public static string DisplayPrefix(string key) => key.Length > 12 ? key[..12] + "…" : "sk_…";
 
+    private static readonly System.Buffers.SearchValues<char> Base62 =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     /// <summary>Shape check before any lookup: <c>sk_test_</c> or <c>sk_live_</c> then 16–128 base62 characters.</summary>
     public static bool IsWellFormed(string key, out string environment)
     {
         environment = string.Empty;
-        string rest;
+        ReadOnlySpan<char> rest;
         if (key.StartsWith("sk_test_", StringComparison.Ordinal))
         {
             environment = "test";
-            rest = key[8..];
+            rest = key.AsSpan(8);
         }
         else if (key.StartsWith("sk_live_", StringComparison.Ordinal))
         {
             environment = "live";
-            rest = key[8..];
+            rest = key.AsSpan(8);
         }
         else
         {
@@ -56,14 +59,6 @@ internal static class KeyMaterial
             return false;
         }
 
-        foreach (var c in rest)
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return !rest.ContainsAnyExcept(Base62);
     }
 }
