@@ -94,7 +94,7 @@ internal static class ServerComposition
     /// here is off. An explicit setting wins either way.
     /// </summary>
     internal static bool InlineScheduling(IConfiguration configuration, string? inlineCompletions) =>
-        configuration.GetValue<bool?>(ServerOptions.Section + ":InlineScheduling") 
+        configuration.GetValue<bool?>(ServerOptions.Section + ":InlineScheduling")
             ?? !(inlineCompletions == "1" || string.Equals(inlineCompletions, "true", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The request pipeline and endpoints.</summary>
