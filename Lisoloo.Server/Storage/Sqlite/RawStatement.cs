@@ -90,7 +90,7 @@ internal sealed class RawStatement : IDisposable
     {
         try
         {
-            if (!Next())
+            if (!StepRow())
             {
                 value = 0;
                 return false;
@@ -106,9 +106,13 @@ internal sealed class RawStatement : IDisposable
     }
 
     /// <summary>
-    /// Steps to the next row of a query: true while there is one (read it with <see cref="Int64"/> and <see cref="Text"/>). The caller ends the query with <see cref="Done"/>, in a <c>finally</c>.
+    /// Runs the statement as a query: <c>foreach (var row in statement.Rows())</c> visits each row (read it with
+    /// <see cref="Int64"/> and <see cref="Text"/>), and the statement is reset when the loop ends, however it ends.
     /// </summary>
-    public bool Next()
+    public RowCursor Rows() => new(this);
+
+    /// <summary>Steps the statement: true on a row, false when done; an error throws.</summary>
+    internal bool StepRow()
     {
         var rc = SqliteNative.Step(_handle);
         if (rc == raw.SQLITE_ROW)
@@ -124,8 +128,8 @@ internal sealed class RawStatement : IDisposable
         return false;
     }
 
-    /// <summary>Resets the statement after a query read with <see cref="Next"/>, so it can run again.</summary>
-    public void Done() => SqliteNative.Reset(_handle);
+    /// <summary>Resets the statement so it can run again (its bindings stay).</summary>
+    internal void Reset() => SqliteNative.Reset(_handle);
 
     /// <summary>An integer column of the current row (0 for NULL).</summary>
     public long Int64(int column) => SqliteNative.ColumnInt64(_handle, column);
@@ -143,4 +147,20 @@ internal sealed class RawStatement : IDisposable
     }
 
     public void Dispose() => _stmt.Dispose();
+}
+
+/// <summary>The rows of a <see cref="RawStatement"/> query, for <c>foreach</c>; disposing it resets the statement.</summary>
+internal readonly ref struct RowCursor(RawStatement statement)
+{
+    /// <summary>For <c>foreach</c>: the cursor is its own enumerator.</summary>
+    public RowCursor GetEnumerator() => this;
+
+    /// <summary>The statement, positioned on the current row.</summary>
+    public RawStatement Current => statement;
+
+    /// <summary>Steps to the next row; false after the last.</summary>
+    public bool MoveNext() => statement.StepRow();
+
+    /// <summary>Resets the statement so it can run again.</summary>
+    public void Dispose() => statement.Reset();
 }

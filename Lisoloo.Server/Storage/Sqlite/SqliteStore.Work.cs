@@ -458,18 +458,11 @@ internal sealed partial class SqliteStore
 
     private static void ReadClaimRows(RawStatement query, List<ClaimRow> rows)
     {
-        try
+        foreach (var row in query.Rows())
         {
-            while (query.Next())
-            {
-                var delivery = new ClaimedDelivery(query.Int64(0), query.Int64(1), query.Text(2)!, query.Text(3)!, query.Text(4)!, query.Text(5),
-                    query.Text(6)!, (int)query.Int64(7), query.Text(8)!, query.Int64(9), query.Int64(10)) { Seq = (int)query.Int64(12) };
-                rows.Add(new ClaimRow(delivery, query.Text(11)!, query.Int64(13), query.Text(14), query.Text(15), query.Int64(16), query.Int64(17)));
-            }
-        }
-        finally
-        {
-            query.Done();
+            var delivery = new ClaimedDelivery(row.Int64(0), row.Int64(1), row.Text(2)!, row.Text(3)!, row.Text(4)!, row.Text(5),
+                row.Text(6)!, (int)row.Int64(7), row.Text(8)!, row.Int64(9), row.Int64(10)) { Seq = (int)row.Int64(12) };
+            rows.Add(new ClaimRow(delivery, row.Text(11)!, row.Int64(13), row.Text(14), row.Text(15), row.Int64(16), row.Int64(17)));
         }
     }
 
@@ -606,21 +599,13 @@ internal sealed partial class SqliteStore
     public Task<int> ApplyDueAnnouncedReceiptsAsync(int max, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
-        var due = ctx.Raw(DueReceiptsSql).Bind(1, now).Bind(2, max);
         var events = new EventWriter(ctx, now);
         var applied = new List<(long Id, long SendId, int Seq, string Recipient, string State)>();
-        try
+        foreach (var row in ctx.Raw(DueReceiptsSql).Bind(1, now).Bind(2, max).Rows())
         {
-            while (due.Next())
-            {
-                var sendId = due.Int64(1);
-                applied.Add((due.Int64(0), sendId, (int)due.Int64(2), due.Text(3)!, due.Text(4)!));
-                events.SeedFrom(sendId, due, 5);
-            }
-        }
-        finally
-        {
-            due.Done();
+            var sendId = row.Int64(1);
+            applied.Add((row.Int64(0), sendId, (int)row.Int64(2), row.Text(3)!, row.Text(4)!));
+            events.SeedFrom(sendId, row, 5);
         }
 
         var settle = ctx.Raw("""
@@ -817,16 +802,9 @@ internal sealed partial class SqliteStore
             var query = ctx.Raw("SELECT s.id, " + TargetColumns + "\n" + """
                 FROM sends s JOIN api_keys k ON k.id = s.key_id WHERE s.id IN (SELECT value FROM json_each(?1))
                 """).Bind(1, IdArray(missing));
-            try
+            foreach (var row in query.Rows())
             {
-                while (query.Next())
-                {
-                    SeedFrom(query.Int64(0), query, 1);
-                }
-            }
-            finally
-            {
-                query.Done();
+                SeedFrom(row.Int64(0), row, 1);
             }
         }
 

@@ -63,17 +63,9 @@ public sealed class RawStatementTests : TempDatabaseFixture
             for (var pass = 0; pass < 2; pass++)
             {
                 read.Clear();
-                select.Bind(1, "1");
-                try
+                foreach (var row in select.Bind(1, "1").Rows())
                 {
-                    while (select.Next())
-                    {
-                        read.Add((select.Int64(0), select.Text(1), select.Text(2), select.Int64(3), select.Text(4)));
-                    }
-                }
-                finally
-                {
-                    select.Done();
+                    read.Add((row.Int64(0), row.Text(1), row.Text(2), row.Int64(3), row.Text(4)));
                 }
             }
 
@@ -86,6 +78,41 @@ public sealed class RawStatementTests : TempDatabaseFixture
             (long.MaxValue, "integer", "Ngai 👍🏾 ça", 0L, "null"),
             (0L, "null", null, 1L, "blob"),
         }), "the second pass over the reset statement reads the same rows");
+    }
+
+    [Test]
+    public async Task Leaving_a_row_loop_early_resets_the_statement_for_its_next_run()
+    {
+        var (first, all) = await Db.WriteAsync(ctx =>
+        {
+            var insert = ctx.Raw("INSERT INTO t(n, u) VALUES (?1, ?2)");
+            for (var i = 1; i <= 3; i++)
+            {
+                insert.Bind(1, i).Bind(2, "r" + i).Execute();
+            }
+
+            var select = ctx.Raw("SELECT n FROM t WHERE n >= ?1 ORDER BY n");
+            long firstRow = 0;
+            foreach (var row in select.Bind(1, 1).Rows())
+            {
+                firstRow = row.Int64(0);
+                break; // mid-query: binding again would be refused (SQLITE_MISUSE) unless the loop reset the statement
+            }
+
+            var every = new List<long>();
+            foreach (var row in select.Bind(1, 1).Rows())
+            {
+                every.Add(row.Int64(0));
+            }
+
+            return (firstRow, every);
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.EqualTo(1));
+            Assert.That(all, Is.EqualTo(new[] { 1L, 2L, 3L }), "the second run starts from the first row");
+        });
     }
 
     [Test]
