@@ -39,13 +39,7 @@ public sealed class SqliteSchemaTests
         }
         finally
         {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            TestFolders.Delete(folder);
         }
     }
 

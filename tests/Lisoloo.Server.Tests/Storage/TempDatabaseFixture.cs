@@ -27,6 +27,6 @@ public abstract class TempDatabaseFixture
     public async Task CloseAsync()
     {
         await Db.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        TestFolders.Delete(_folder);
     }
 }
