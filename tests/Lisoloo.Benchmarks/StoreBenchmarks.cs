@@ -29,25 +29,25 @@ public class StoreBenchmarks
     private readonly byte[] _response = new byte[160];
 
     [GlobalSetup]
-    public void Setup()
+    public async Task SetupAsync()
     {
         _folder = Path.Combine(Path.GetTempPath(), "lisoloo-store-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
         _db = new SqliteDatabase($"Data Source={Path.Combine(_folder, "lisoloo.db")}", 512, NullLogger.Instance);
         _store = new SqliteStore(_db, TimeProvider.System);
         var hash = System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray());
-        _store.CreateKeyAsync(new NewApiKey("bench", "test", hash, "sk_test_bench", 1_000_000_000_000, 1, "USD", [1, 2, 3], null, null, null, null, null, null))
-            .GetAwaiter().GetResult();
-        _key = _store.FindKeyAsync(hash).AsTask().GetAwaiter().GetResult()!;
+        await _store.CreateKeyAsync(new NewApiKey("bench", "test", hash, "sk_test_bench", 1_000_000_000_000, 1, "USD", [1, 2, 3], null, null, null, null, null, null))
+            .ConfigureAwait(false);
+        _key = (await _store.FindKeyAsync(hash).ConfigureAwait(false))!;
         var options = new ServerOptions();
         options.Sandbox.DeliveryDelay = TimeSpan.Zero;
         _sandbox = new SandboxCarrier(Options.Create(options), TimeProvider.System);
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task CleanupAsync()
     {
-        _db.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        await _db.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
@@ -93,7 +93,7 @@ public class StoreBenchmarks
     {
         var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
         var bench = new StoreBenchmarks();
-        bench.Setup();
+        await bench.SetupAsync().ConfigureAwait(false);
         try
         {
             for (var i = 0; i < 300; i++)
@@ -115,7 +115,7 @@ public class StoreBenchmarks
         }
         finally
         {
-            bench.Cleanup();
+            await bench.CleanupAsync().ConfigureAwait(false);
         }
 
         static async Task<double> CpuPerMessageAsync(Func<Task> operation)
