@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Lisoloo.Sdk.Http;
@@ -9,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Refit;
 
 namespace Lisoloo.Sdk;
 
@@ -25,11 +25,8 @@ public class LisolooClient : IDisposable
 {
     private const int MaxIdempotencyKeyLength = 255;
 
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
-    private static readonly JsonWriterOptions RequestWriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private readonly HttpClient _httpClient = null!;
-    private readonly bool _ownsHttpClient;
+    private readonly ILisolooApi _api = null!;
+    private readonly HttpClient? _ownedHttpClient;
     private readonly string _apiKey = null!;
     private readonly Uri _apiRoot = null!;
     private readonly string _userAgent = null!;
@@ -51,7 +48,8 @@ public class LisolooClient : IDisposable
 
     /// <summary>
     /// Initializes a new instance of the <see cref="LisolooClient"/> class that owns its connection pool (dispose it when done)
-    /// and runs requests through the SDK's resilience handler, unless <see cref="LisolooResilienceOptions.Enabled"/> is off.
+    /// and runs requests through the SDK's resilience pipeline (<see cref="LisolooResilience"/>), unless
+    /// <see cref="LisolooResilienceOptions.Enabled"/> is off.
     /// </summary>
     /// <param name="options">The settings; copied, so later changes do not affect the client.</param>
     /// <param name="logger">Where requests are logged (never the key); nowhere when <see langword="null"/>.</param>
@@ -63,12 +61,16 @@ public class LisolooClient : IDisposable
 
     /// <summary>
     /// Initializes a new instance of the <see cref="LisolooClient"/> class that sends through <paramref name="httpClient"/> as it is:
-    /// the caller owns it and its handlers (add a <see cref="LisolooResilienceHandler"/> for the SDK's retries).
+    /// the caller owns it and its handlers (add <see cref="LisolooResilience.AddLisolooResilience"/> to its pipeline for the SDK's retries).
     /// </summary>
     /// <param name="options">The settings; copied.</param>
-    /// <param name="httpClient">The HTTP client to send through; not disposed by this client.</param>
+    /// <param name="httpClient">
+    /// The HTTP client to send through; not disposed by this client. Its <see cref="HttpClient.BaseAddress"/> is set to the
+    /// API root (<see cref="LisolooClientOptions.BaseUrl"/> and <c>api/v1/lisoloo/sms-api/</c>) when it has none, which
+    /// is only possible before its first request; one it already has must be that root.
+    /// </param>
     /// <param name="logger">Where requests are logged (never the key); nowhere when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">The settings are invalid.</exception>
+    /// <exception cref="ArgumentException">The settings are invalid, or the client's base address is another one.</exception>
     public LisolooClient(LisolooClientOptions options, HttpClient httpClient, ILogger<LisolooClient>? logger = null)
         : this(Validated(options), httpClient, logger, ownsHttpClient: false)
     {
@@ -76,10 +78,20 @@ public class LisolooClient : IDisposable
 
     private LisolooClient(LisolooClientOptions options, HttpClient httpClient, ILogger? logger, bool ownsHttpClient)
     {
-        _httpClient = Guard.NotNull(httpClient);
-        _ownsHttpClient = ownsHttpClient;
-        _apiKey = options.ApiKey!;
+        Guard.NotNull(httpClient);
         _apiRoot = options.ApiRoot;
+        if (httpClient.BaseAddress is null)
+        {
+            httpClient.BaseAddress = _apiRoot;
+        }
+        else if (httpClient.BaseAddress != _apiRoot)
+        {
+            throw new ArgumentException($"The HttpClient's BaseAddress ({httpClient.BaseAddress}) must be the API root {_apiRoot}, or unset.", nameof(httpClient));
+        }
+
+        _api = RestService.ForGenerated<ILisolooApi>(httpClient, LisolooHttp.Settings);
+        _ownedHttpClient = ownsHttpClient ? httpClient : null;
+        _apiKey = options.ApiKey!;
         _userAgent = LisolooHttp.UserAgent(options.ApplicationId);
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = options.TimeProvider;
@@ -98,7 +110,7 @@ public class LisolooClient : IDisposable
     public virtual Task<LisolooResponse<SendResult>> SendAsync(SendRequest request, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(request);
-        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), LisolooJsonContext.Default.ApiEnvelopeSendResult, "send", cancellationToken);
+        return PostSendAsync("send", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), cancellationToken);
     }
 
     /// <summary>Sends a message now to the given recipients.</summary>
@@ -120,7 +132,7 @@ public class LisolooClient : IDisposable
     public virtual Task<LisolooResponse<SendResult>> ScheduleAsync(ScheduleRequest request, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(request);
-        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), LisolooJsonContext.Default.ApiEnvelopeSendResult, "schedule", cancellationToken);
+        return PostSendAsync("schedule", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), cancellationToken);
     }
 
     /// <summary>Starts a recurring send (<c>POST /send</c>, <c>sending_type: recurring</c>); every occurrence is billed now.</summary>
@@ -132,7 +144,7 @@ public class LisolooClient : IDisposable
     public virtual Task<LisolooResponse<SendResult>> RecurringAsync(RecurringRequest request, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(request);
-        return SendAsync(HttpMethod.Post, "send", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), LisolooJsonContext.Default.ApiEnvelopeSendResult, "recurring", cancellationToken);
+        return PostSendAsync("recurring", Payloads.From(request), IdempotencyKeyOf(request.IdempotencyKey), cancellationToken);
     }
 
     /// <summary>Gets a send's aggregate status and its per-recipient, per-occurrence rows (<c>GET /status/{message_id}</c>).</summary>
@@ -141,14 +153,17 @@ public class LisolooClient : IDisposable
     /// <returns>The status.</returns>
     /// <exception cref="LisolooApiException">Not found (1401), or the API could not be reached.</exception>
     public virtual Task<LisolooResponse<MessageStatus>> GetStatusAsync(string messageId, CancellationToken cancellationToken = default)
-        => SendAsync(HttpMethod.Get, "status/" + EscapeId(messageId), null, null, LisolooJsonContext.Default.ApiEnvelopeMessageStatus, "status", cancellationToken);
+    {
+        Guard.NotNullOrWhiteSpace(messageId);
+        return CallAsync("status", (Client: this, Id: messageId), static (api, s, ct) => api.GetStatusAsync(s.Id, s.Client._apiKey, s.Client._userAgent, ct), cancellationToken);
+    }
 
     /// <summary>Gets the key's balance, reserved amount, unit price and currency (<c>GET /balance</c>).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The balance.</returns>
     /// <exception cref="LisolooApiException">The API refused the call, or it could not be reached.</exception>
     public virtual Task<LisolooResponse<BalanceResult>> GetBalanceAsync(CancellationToken cancellationToken = default)
-        => SendAsync(HttpMethod.Get, "balance", null, null, LisolooJsonContext.Default.ApiEnvelopeBalanceResult, "balance", cancellationToken);
+        => CallAsync("balance", this, static (api, c, ct) => api.GetBalanceAsync(c._apiKey, c._userAgent, ct), cancellationToken);
 
     /// <summary>Turns a budget into an SMS count, or prices a would-be send exactly, without sending (<c>POST /calculate</c>).</summary>
     /// <param name="request">The question: <see cref="CalculateRequest.ForBudget"/> or a <c>ForSend</c> overload.</param>
@@ -158,7 +173,11 @@ public class LisolooClient : IDisposable
     public virtual Task<LisolooResponse<CalculateResult>> CalculateAsync(CalculateRequest request, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(request);
-        return SendAsync(HttpMethod.Post, "calculate", Payloads.From(request), NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeCalculateResult, "calculate", cancellationToken);
+        return CallAsync(
+            "calculate",
+            (Client: this, Payload: Payloads.From(request), Key: NewIdempotencyKey()),
+            static (api, s, ct) => api.CalculateAsync(s.Payload, s.Client._apiKey, s.Client._userAgent, s.Key, ct),
+            cancellationToken);
     }
 
     /// <summary>Turns a budget into an SMS count (<c>POST /calculate</c>).</summary>
@@ -177,7 +196,7 @@ public class LisolooClient : IDisposable
     /// <returns>The health report.</returns>
     /// <exception cref="LisolooApiException">The API could not be reached or answered without a health body.</exception>
     public virtual Task<LisolooResponse<HealthResult>> GetHealthAsync(CancellationToken cancellationToken = default)
-        => SendAsync(HttpMethod.Get, "health", null, null, LisolooJsonContext.Default.ApiEnvelopeHealthResult, "health", cancellationToken, acceptDataOnError: true);
+        => CallAsync("health", this, static (api, c, ct) => api.GetHealthAsync(c._apiKey, c._userAgent, noRetry: true, ct), cancellationToken, acceptDataOnError: true);
 
     /// <summary>Cancels what has not reached the carrier yet and refunds it (<c>DELETE /cancel/{message_id}</c>).</summary>
     /// <param name="messageId">The message id.</param>
@@ -185,7 +204,7 @@ public class LisolooClient : IDisposable
     /// <returns>The new status and the refund.</returns>
     /// <exception cref="LisolooApiException">Not found (1401), cannot cancel (1402), or the API could not be reached.</exception>
     public virtual Task<LisolooResponse<MessageActionResult>> CancelAsync(string messageId, CancellationToken cancellationToken = default)
-        => SendAsync(HttpMethod.Delete, "cancel/" + EscapeId(messageId), null, NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeMessageActionResult, "cancel", cancellationToken);
+        => ActAsync("cancel", messageId, static (api, s, ct) => api.CancelAsync(s.Id, s.Client._apiKey, s.Client._userAgent, s.Key, ct), cancellationToken);
 
     /// <summary>Pauses a scheduled or recurring send (<c>POST /pause/{message_id}</c>).</summary>
     /// <param name="messageId">The message id.</param>
@@ -193,7 +212,7 @@ public class LisolooClient : IDisposable
     /// <returns>The new status.</returns>
     /// <exception cref="LisolooApiException">Not found (1401), cannot pause (1403), or the API could not be reached.</exception>
     public virtual Task<LisolooResponse<MessageActionResult>> PauseAsync(string messageId, CancellationToken cancellationToken = default)
-        => SendAsync(HttpMethod.Post, "pause/" + EscapeId(messageId), null, NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeMessageActionResult, "pause", cancellationToken);
+        => ActAsync("pause", messageId, static (api, s, ct) => api.PauseAsync(s.Id, s.Client._apiKey, s.Client._userAgent, s.Key, ct), cancellationToken);
 
     /// <summary>
     /// Resumes a paused send (<c>POST /resume/{message_id}</c>). Occurrences whose time passed while paused are skipped and refunded.
@@ -203,7 +222,7 @@ public class LisolooClient : IDisposable
     /// <returns>The new status, the skipped occurrences and their refund.</returns>
     /// <exception cref="LisolooApiException">Not found (1401), cannot resume (1404), or the API could not be reached.</exception>
     public virtual Task<LisolooResponse<MessageActionResult>> ResumeAsync(string messageId, CancellationToken cancellationToken = default)
-        => SendAsync(HttpMethod.Post, "resume/" + EscapeId(messageId), null, NewIdempotencyKey(), LisolooJsonContext.Default.ApiEnvelopeMessageActionResult, "resume", cancellationToken);
+        => ActAsync("resume", messageId, static (api, s, ct) => api.ResumeAsync(s.Id, s.Client._apiKey, s.Client._userAgent, s.Key, ct), cancellationToken);
 
     /// <summary>Releases the connection pool when the client created it.</summary>
     public void Dispose()
@@ -216,9 +235,9 @@ public class LisolooClient : IDisposable
     /// <param name="disposing"><see langword="true"/> when called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing && _ownsHttpClient)
+        if (disposing)
         {
-            _httpClient.Dispose();
+            _ownedHttpClient?.Dispose();
         }
     }
 
@@ -256,15 +275,31 @@ public class LisolooClient : IDisposable
             : throw new ArgumentException($"The IdempotencyKey must be 1–{MaxIdempotencyKeyLength} printable ASCII characters, without leading or trailing spaces.", "request");
     }
 
-    private static string EscapeId(string messageId) => Uri.EscapeDataString(Guard.NotNullOrWhiteSpace(messageId));
+    private Task<LisolooResponse<SendResult>> PostSendAsync(string operation, SendPayload payload, string idempotencyKey, CancellationToken cancellationToken)
+        => CallAsync(
+            operation,
+            (Client: this, Payload: payload, Key: idempotencyKey),
+            static (api, s, ct) => api.SendAsync(s.Payload, s.Client._apiKey, s.Client._userAgent, s.Key, ct),
+            cancellationToken);
 
-    private async Task<LisolooResponse<T>> SendAsync<T>(
-        HttpMethod method,
-        string path,
-        SendPayload? payload,
-        string? idempotencyKey,
-        JsonTypeInfo<ApiEnvelope<T>> typeInfo,
+    private Task<LisolooResponse<MessageActionResult>> ActAsync(
         string operation,
+        string messageId,
+        Func<ILisolooApi, (LisolooClient Client, string Id, string Key), CancellationToken, Task<ApiResponse<ApiEnvelope<MessageActionResult>>>> call,
+        CancellationToken cancellationToken)
+    {
+        Guard.NotNullOrWhiteSpace(messageId);
+        return CallAsync(operation, (Client: this, Id: messageId, Key: NewIdempotencyKey()), call, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one call through the Refit interface and turns its answer into a <see cref="LisolooResponse{T}"/> or a
+    /// <see cref="LisolooApiException"/>, with its log event, trace and metrics.
+    /// </summary>
+    private async Task<LisolooResponse<T>> CallAsync<T, TState>(
+        string operation,
+        TState state,
+        Func<ILisolooApi, TState, CancellationToken, Task<ApiResponse<ApiEnvelope<T>>>> call,
         CancellationToken cancellationToken,
         bool acceptDataOnError = false)
         where T : class
@@ -273,118 +308,103 @@ public class LisolooClient : IDisposable
         activity?.SetTag("lisoloo.operation", operation);
         var started = Stopwatch.GetTimestamp();
 
-        using var request = new HttpRequestMessage(method, new Uri(_apiRoot, path));
-        request.Headers.TryAddWithoutValidation("app-key", _apiKey);
-        request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (acceptDataOnError)
-        {
-            // /health answers 503 with its report when unhealthy: that report is the answer, retrying would only delay it.
-            RequestAttempts.SetNoRetry(request);
-        }
-
-        if (idempotencyKey is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
-        }
-
-        if (payload is not null)
-        {
-            request.Content = new ByteArrayContent(SerializePayload(payload));
-            request.Content.Headers.ContentType = JsonContentType;
-        }
-
-        HttpResponseMessage response;
+        ApiResponse<ApiEnvelope<T>> response;
         try
         {
-            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            response = await call(_api, state, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (Translate(operation, ex, (ex as ApiExceptionBase)?.RequestMessage, cancellationToken) is { } failure)
         {
-            throw;
-        }
-        catch (Exception ex) when (ex is TimeoutRejectedException or TaskCanceledException or OperationCanceledException)
-        {
-            var attempts = RequestAttempts.Get(request);
-            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Timeout, TimeoutMessage(operation, ex, RequestAttempts.GetTimeout(request), attempts), ex) { Attempts = attempts });
-        }
-        catch (BrokenCircuitException ex)
-        {
-            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.CircuitOpen, $"The Lisoloo {operation} call was not sent: the circuit is open after repeated failures.", ex)
-            {
-                Attempts = RequestAttempts.Get(request),
-                RetryAfter = ex.RetryAfter,
-            });
-        }
-        catch (HttpRequestException ex)
-        {
-            throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Network, $"The Lisoloo {operation} call failed on the network: {ex.Message}", ex) { Attempts = RequestAttempts.Get(request) });
+            throw Fail(operation, started, activity, failure);
         }
 
         using (response)
         {
-            var status = (int)response.StatusCode;
+            if (response.Error is ApiRequestException requestError)
+            {
+                throw Translate(operation, requestError, requestError.RequestMessage, cancellationToken) is { } failure
+                    ? Fail(operation, started, activity, failure)
+                    : requestError.InnerException ?? requestError;
+            }
+
+            var status = (int)(response.StatusCode ?? 0);
             var headers = SnapshotHeaders(response);
             var requestId = headers.TryGetValue("X-Request-Id", out var ids) && ids.Count > 0 ? ids[0] : null;
-            var attempts = RequestAttempts.Get(request);
-            var retryAfter = LisolooResilienceHandler.GetRetryAfter(response, _timeProvider);
-            byte[] body;
-            try
-            {
-#if NET5_0_OR_GREATER
-                body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-#else
-                body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-#endif
-            }
-            catch (HttpRequestException ex)
-            {
-                throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Network, $"The Lisoloo {operation} answer could not be read: {ex.Message}", ex) { Status = status, RequestId = requestId, Attempts = attempts });
-            }
-
+            var attempts = RequestAttempts.Get(response.RequestMessage);
             activity?.SetTag("http.response.status_code", status);
-            if (response.IsSuccessStatusCode || acceptDataOnError)
-            {
-                var envelope = TryParse(body, typeInfo, out var parseError);
-                if (envelope is { Data: { } data })
-                {
-                    Log.RequestCompleted(_logger, operation, method.Method, request.RequestUri!.AbsolutePath, status, ElapsedMs(started), requestId ?? envelope.RequestId, ApiKeys.Redact(_apiKey));
-                    LisolooDiagnostics.Requests.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", "success"));
-                    LisolooDiagnostics.Duration.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>("operation", operation));
-                    return new LisolooResponse<T>(data, status, requestId ?? envelope.RequestId, headers);
-                }
 
-                if (response.IsSuccessStatusCode)
-                {
-                    var what = body.Length == 0 ? "an empty body" : "a body that is not the expected JSON envelope";
-                    throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.InvalidResponse, $"The Lisoloo {operation} call answered {status} with {what}.", parseError)
-                    {
-                        Status = status,
-                        RequestId = requestId,
-                        Attempts = attempts,
-                    });
-                }
+            var envelope = response.IsSuccessStatusCode ? response.Content
+                : acceptDataOnError ? TryParse((response.Error as ApiException)?.Content, EnvelopeOf<T>(), out _) : null;
+            if (envelope is { Data: { } data })
+            {
+                var request = response.RequestMessage;
+                Log.RequestCompleted(_logger, operation, request?.Method.Method ?? string.Empty, request?.RequestUri?.AbsolutePath ?? string.Empty, status, ElapsedMs(started), requestId ?? envelope.RequestId, ApiKeys.Redact(_apiKey));
+                LisolooDiagnostics.Requests.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", "success"));
+                LisolooDiagnostics.Duration.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>("operation", operation));
+                return new LisolooResponse<T>(data, status, requestId ?? envelope.RequestId, headers);
             }
 
-            throw Fail(operation, started, activity, CreateApiError(operation, status, body, retryAfter, requestId, attempts, RateLimitInfo.FromHeaders(headers)));
+            if (response.Error is { InnerException: HttpRequestException or IOException } unreadable)
+            {
+                // The answer came but its body broke off while it was read: a network failure, not a bad answer.
+                throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.Network, $"The Lisoloo {operation} answer could not be read: {unreadable.InnerException.Message}", unreadable.InnerException)
+                {
+                    Status = status,
+                    RequestId = requestId,
+                    Attempts = attempts,
+                });
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                var what = response.Error is null && envelope is null ? "an empty body" : "a body that is not the expected JSON envelope";
+                throw Fail(operation, started, activity, new LisolooApiException(LisolooFailureKind.InvalidResponse, $"The Lisoloo {operation} call answered {status} with {what}.", response.Error?.InnerException ?? response.Error)
+                {
+                    Status = status,
+                    RequestId = requestId,
+                    Attempts = attempts,
+                });
+            }
+
+            var retryAfter = LisolooResilience.GetRetryAfter(response.Headers, _timeProvider);
+            throw Fail(operation, started, activity, CreateApiError(operation, status, (response.Error as ApiException)?.Content, retryAfter, requestId, attempts, RateLimitInfo.FromHeaders(headers)));
         }
     }
 
+    /// <summary>The success envelope's metadata for <typeparamref name="T"/>, from the source-generated context.</summary>
+    private static JsonTypeInfo<ApiEnvelope<T>> EnvelopeOf<T>()
+        where T : class
+        => (JsonTypeInfo<ApiEnvelope<T>>)LisolooJsonContext.Default.GetTypeInfo(typeof(ApiEnvelope<T>))!;
+
     /// <summary>
-    /// The request body as UTF-8 JSON. Written with the relaxed encoder: numbers keep their <c>+</c> and message text its
-    /// accented and non-Latin letters as they are (the default encoder writes <c>\u002B</c> and <c>\u00E9</c>, six bytes
-    /// for a letter of a Cyrillic or Arabic text instead of two); quotes, backslashes and control characters are still
-    /// escaped, and the body is never embedded in HTML, which is what the stricter default guards against.
+    /// Turns a failure to get an answer into the client's exception, or <see langword="null"/> for the caller's own
+    /// cancellation and for exceptions that are not about the call (they propagate as they are).
     /// </summary>
-    private static byte[] SerializePayload(SendPayload payload)
+    private static LisolooApiException? Translate(string operation, Exception exception, HttpRequestMessage? request, CancellationToken cancellationToken)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, RequestWriterOptions))
+        if (exception is ApiRequestException { InnerException: { } inner })
         {
-            JsonSerializer.Serialize(writer, payload, LisolooJsonContext.Default.SendPayload);
+            exception = inner;
         }
 
-        return stream.ToArray();
+        var attempts = RequestAttempts.Get(request);
+        switch (exception)
+        {
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                return null;
+            case TimeoutRejectedException or OperationCanceledException:
+                return new LisolooApiException(LisolooFailureKind.Timeout, TimeoutMessage(operation, exception, RequestAttempts.GetTimeout(request), attempts), exception) { Attempts = attempts };
+            case BrokenCircuitException broken:
+                return new LisolooApiException(LisolooFailureKind.CircuitOpen, $"The Lisoloo {operation} call was not sent: the circuit is open after repeated failures.", broken)
+                {
+                    Attempts = attempts,
+                    RetryAfter = broken.RetryAfter,
+                };
+            case HttpRequestException or IOException:
+                return new LisolooApiException(LisolooFailureKind.Network, $"The Lisoloo {operation} call failed on the network: {exception.Message}", exception) { Attempts = attempts };
+            default:
+                return null;
+        }
     }
 
     private static string TimeoutMessage(string operation, Exception exception, RequestTimeout which, int attempts)
@@ -400,7 +420,7 @@ public class LisolooClient : IDisposable
         return $"The Lisoloo {operation} call timed out before the API answered.";
     }
 
-    private static LisolooApiException CreateApiError(string operation, int status, byte[] body, TimeSpan? retryAfter, string? requestId, int attempts, RateLimitInfo? rateLimit)
+    private static LisolooApiException CreateApiError(string operation, int status, string? body, TimeSpan? retryAfter, string? requestId, int attempts, RateLimitInfo? rateLimit)
     {
         var error = TryParse(body, LisolooJsonContext.Default.ErrorEnvelope, out _);
         var fieldErrors = FieldErrorsOf(error);
@@ -423,7 +443,7 @@ public class LisolooClient : IDisposable
         }
         else if (error is null)
         {
-            text.Append(body.Length == 0 ? " and an empty body" : " and a body that is not a Lisoloo error envelope");
+            text.Append(string.IsNullOrEmpty(body) ? " and an empty body" : " and a body that is not a Lisoloo error envelope");
         }
 
         if (fieldErrors is { Length: > 0 } fields)
@@ -481,18 +501,18 @@ public class LisolooClient : IDisposable
         return exception;
     }
 
-    private static TEnvelope? TryParse<TEnvelope>(byte[] body, JsonTypeInfo<TEnvelope> typeInfo, out Exception? error)
+    private static TEnvelope? TryParse<TEnvelope>(string? body, JsonTypeInfo<TEnvelope> typeInfo, out Exception? error)
         where TEnvelope : class
     {
         error = null;
-        if (body.Length == 0)
+        if (string.IsNullOrEmpty(body))
         {
             return null;
         }
 
         try
         {
-            return JsonSerializer.Deserialize(body, typeInfo);
+            return JsonSerializer.Deserialize(body!, typeInfo);
         }
         catch (JsonException ex)
         {
@@ -506,15 +526,15 @@ public class LisolooClient : IDisposable
         }
     }
 
-    private static IReadOnlyDictionary<string, IReadOnlyList<string>> SnapshotHeaders(HttpResponseMessage response)
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> SnapshotHeaders(IApiResponse response)
     {
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in response.Headers)
+        foreach (var header in (IEnumerable<KeyValuePair<string, IEnumerable<string>>>?)response.Headers ?? [])
         {
             headers[header.Key] = header.Value.ToArray();
         }
 
-        foreach (var header in response.Content.Headers)
+        foreach (var header in (IEnumerable<KeyValuePair<string, IEnumerable<string>>>?)response.ContentHeaders ?? [])
         {
             headers[header.Key] = header.Value.ToArray();
         }

@@ -89,7 +89,7 @@ if [ "$#" -eq 0 ]; then
      && python3 - "$nupkg" <<'PY'
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
-need = {"README.md"} | {f"lib/{t}/Lisoloo.Sdk.dll" for t in ("netstandard2.0", "net8.0", "net10.0")}
+need = {"README.md"} | {f"lib/{t}/Lisoloo.Sdk.dll" for t in ("net462", "net8.0", "net10.0")}
 sys.exit(0 if need <= names else 1)
 PY
   then

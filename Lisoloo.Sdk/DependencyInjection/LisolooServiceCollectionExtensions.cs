@@ -1,7 +1,7 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Http;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
@@ -71,7 +71,6 @@ public static class LisolooServiceCollectionExtensions
 
         services.AddOptions<LisolooClientOptions>(name).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LisolooClientOptions>>(new LisolooClientOptionsValidator(name));
-        services.TryAddSingleton<LisolooPipelines>();
         services.TryAddSingleton<ILisolooClientFactory, LisolooClientFactory>();
 
         // IHttpClientFactory logs request headers at Trace level. Keep the key's header redacted even when the host
@@ -86,13 +85,24 @@ public static class LisolooServiceCollectionExtensions
             .ConfigureHttpClient((provider, client) =>
             {
                 var options = provider.GetRequiredService<IOptionsMonitor<LisolooClientOptions>>().Get(name);
+                client.BaseAddress = options.ApiRoot;
                 if (options.Resilience.Enabled)
                 {
                     // The pipeline's total timeout governs.
                     client.Timeout = Timeout.InfiniteTimeSpan;
                 }
-            })
-            .AddHttpMessageHandler(provider => provider.GetRequiredService<LisolooPipelines>().CreateHandler(name));
+            });
+
+        // One pipeline per client name, kept by Polly's registry across handler rotation (the circuit state survives it).
+        builder.AddResilienceHandler(LisolooResilience.PipelineName, (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<LisolooClientOptions>>().Get(name);
+            if (options.Resilience.Enabled)
+            {
+                pipeline.TimeProvider = options.TimeProvider;
+                pipeline.AddLisolooResilience(options.Resilience, context.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Lisoloo.Sdk.Resilience"));
+            }
+        });
 
         if (name == Options.Options.DefaultName)
         {
@@ -265,31 +275,5 @@ internal sealed class LisolooClientFactory(IHttpClientFactory httpClientFactory,
 
         var settings = options.Get(name);
         return new LisolooClient(settings, httpClientFactory.CreateClient(HttpClientName(name)), loggerFactory?.CreateLogger<LisolooClient>());
-    }
-}
-
-/// <summary>
-/// One resilience pipeline per client name, shared by every handler IHttpClientFactory creates for it, so that the
-/// circuit breaker's state survives handler rotation.
-/// </summary>
-internal sealed class LisolooPipelines(IOptionsMonitor<LisolooClientOptions> options, ILoggerFactory? loggerFactory = null)
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Polly.ResiliencePipeline<HttpResponseMessage>?> _pipelines = new(StringComparer.Ordinal);
-
-    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "IHttpClientFactory owns and disposes the handlers it is given.")]
-    public DelegatingHandler CreateHandler(string name)
-    {
-        var pipeline = _pipelines.GetOrAdd(name, key =>
-        {
-            var settings = options.Get(key);
-            return settings.Resilience.Enabled
-                ? LisolooResilienceHandler.CreatePipeline(settings.Resilience, settings.TimeProvider, loggerFactory?.CreateLogger("Lisoloo.Sdk.Resilience") ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
-                : null;
-        });
-        return pipeline is null ? new PassThroughHandler() : new LisolooResilienceHandler(pipeline);
-    }
-
-    private sealed class PassThroughHandler : DelegatingHandler
-    {
     }
 }

@@ -1,9 +1,9 @@
 namespace Lisoloo.Sdk.Http;
 
-/// <summary>Which of the resilience handler's timeouts fired.</summary>
+/// <summary>Which of the resilience pipeline's timeouts fired.</summary>
 internal enum RequestTimeout
 {
-    /// <summary>No timeout of the handler fired (or there is no handler).</summary>
+    /// <summary>No timeout of the pipeline fired (or there is no pipeline).</summary>
     None = 0,
 
     /// <summary>One attempt took longer than <see cref="LisolooResilienceOptions.AttemptTimeout"/>.</summary>
@@ -13,28 +13,30 @@ internal enum RequestTimeout
     Total = 2,
 }
 
-/// <summary>Carries the attempt count of a request, and the timeout that ended it, from the resilience handler back to the client.</summary>
+/// <summary>
+/// Carries facts about a request between the client and the resilience pipeline, in the request's options: whether it
+/// may be retried at all, how many attempts went out, and which timeout ended it.
+/// </summary>
 internal static class RequestAttempts
 {
+    /// <summary>The request option that keeps the resilience pipeline from retrying a request.</summary>
+    public const string NoRetry = "Lisoloo.NoRetry";
+
     private const string Key = "Lisoloo.Attempts";
     private const string TimeoutKey = "Lisoloo.Timeout";
-    private const string NoRetryKey = "Lisoloo.NoRetry";
 
-    /// <summary>Marks a request that must be tried once only (a health probe wants the answer now, not after backoffs).</summary>
-    public static void SetNoRetry(HttpRequestMessage request) => Store(request, NoRetryKey, true);
-
-    /// <summary>Whether <see cref="SetNoRetry"/> was called for the request.</summary>
-    public static bool IsNoRetry(HttpRequestMessage request) => Read(request, NoRetryKey, false);
+    /// <summary>Whether the request is marked <see cref="NoRetry"/> (a health probe wants the answer now, not after backoffs).</summary>
+    public static bool IsNoRetry(HttpRequestMessage request) => Read(request, NoRetry, false);
 
     public static void Set(HttpRequestMessage request, int attempts) => Store(request, Key, attempts);
 
-    /// <summary>Gets the attempts the handler sent: 1 when no handler counted them, 0 when none was sent (open circuit).</summary>
-    public static int Get(HttpRequestMessage request) => Read(request, Key, 1);
+    /// <summary>Gets the attempts the pipeline sent: 1 when no pipeline counted them, 0 when none was sent (open circuit).</summary>
+    public static int Get(HttpRequestMessage? request) => request is null ? 1 : Read(request, Key, 1);
 
     public static void SetTimeout(HttpRequestMessage request, RequestTimeout timeout) => Store(request, TimeoutKey, timeout);
 
-    /// <summary>Gets the handler timeout that fired last for this request, if any.</summary>
-    public static RequestTimeout GetTimeout(HttpRequestMessage request) => Read(request, TimeoutKey, RequestTimeout.None);
+    /// <summary>Gets the pipeline timeout that fired last for this request, if any.</summary>
+    public static RequestTimeout GetTimeout(HttpRequestMessage? request) => request is null ? RequestTimeout.None : Read(request, TimeoutKey, RequestTimeout.None);
 
     private static void Store<T>(HttpRequestMessage request, string key, T value)
     {

@@ -1,4 +1,4 @@
-#if NETSTANDARD2_0
+#if NETFRAMEWORK
 namespace System.Runtime.CompilerServices;
 
 [AttributeUsage(AttributeTargets.Parameter)]

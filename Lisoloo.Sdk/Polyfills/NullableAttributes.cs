@@ -1,5 +1,5 @@
-#if NETSTANDARD2_0
-// Nullable flow attributes that netstandard2.0 lacks.
+#if NETFRAMEWORK
+// Nullable flow attributes that .NET Framework lacks.
 namespace System.Diagnostics.CodeAnalysis;
 
 [AttributeUsage(AttributeTargets.Parameter)]

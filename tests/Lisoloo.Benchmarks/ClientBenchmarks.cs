@@ -3,6 +3,8 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Http;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace Lisoloo.Benchmarks;
 
@@ -26,7 +28,8 @@ public class ClientBenchmarks
     {
         var options = new LisolooClientOptions { ApiKey = "sk_test_benchmark0000000000000001", BaseUrl = new Uri("http://127.0.0.1:5080/") };
         _plain = new LisolooClient(options, new HttpClient(new CannedHandler()));
-        var handler = new LisolooResilienceHandler(options.Resilience) { InnerHandler = new CannedHandler() };
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>().AddLisolooResilience(options.Resilience).Build();
+        var handler = new ResilienceHandler(pipeline) { InnerHandler = new CannedHandler() };
         _resilient = new LisolooClient(options, new HttpClient(handler));
     }
 
@@ -40,7 +43,7 @@ public class ClientBenchmarks
     [Benchmark(Baseline = true, Description = "SendAsync, no resilience handler")]
     public Task<LisolooResponse<SendResult>> SendPlain() => _plain.SendAsync(Request);
 
-    [Benchmark(Description = "SendAsync, Polly resilience handler")]
+    [Benchmark(Description = "SendAsync, resilience handler (the SDK's strategies)")]
     public Task<LisolooResponse<SendResult>> SendResilient() => _resilient.SendAsync(Request);
 
     private sealed class CannedHandler : HttpMessageHandler

@@ -1,11 +1,13 @@
 using Lisoloo.Sdk.Http;
 using Lisoloo.Sdk.Tests.Client;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Lisoloo.Sdk.Tests.Http;
 
 /// <summary>
-/// A <see cref="LisolooClient"/> whose requests go through a real <see cref="LisolooResilienceHandler"/> on a
+/// A <see cref="LisolooClient"/> whose requests go through a real resilience pipeline (<see cref="LisolooResilience"/> in a <see cref="ResilienceHandler"/>) on a
 /// <see cref="FakeClock"/> to a <see cref="RecordingHandler"/>, with every log record captured.
 /// </summary>
 internal sealed class ResilienceHarness : IDisposable
@@ -16,7 +18,7 @@ internal sealed class ResilienceHarness : IDisposable
     {
         Options = options;
         Clock = FakeClock.For(options);
-        var handler = new LisolooResilienceHandler(options, Clock, Logs.CreateLogger("Lisoloo.Sdk.Resilience")) { InnerHandler = Server };
+        var handler = Handler(options, Clock, Server, Logs.CreateLogger("Lisoloo.Sdk.Resilience"));
         _httpClient = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         Client = new LisolooClient(
             new LisolooClientOptions { ApiKey = TestClients.TestKey, BaseUrl = new Uri("https://api.test.local/"), TimeProvider = Clock, Resilience = options },
@@ -60,6 +62,10 @@ internal sealed class ResilienceHarness : IDisposable
         configure?.Invoke(options);
         return new ResilienceHarness(options);
     }
+
+    /// <summary>The handler a client without DI gets: the SDK's strategies in the package's <see cref="ResilienceHandler"/>.</summary>
+    public static ResilienceHandler Handler(LisolooResilienceOptions options, TimeProvider clock, HttpMessageHandler inner, ILogger? logger = null)
+        => new(new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }.AddLisolooResilience(options, logger).Build()) { InnerHandler = inner };
 
     /// <summary>Runs <paramref name="call"/> and advances the clock through every backoff delay until it completes.</summary>
     /// <returns>The delays the handler waited, in order.</returns>

@@ -3,7 +3,7 @@ using System.Net;
 namespace Lisoloo.Sdk.Tests.Http;
 
 /// <summary>The circuit breaker: when it opens, what an open circuit looks like to the caller, and how it closes.</summary>
-public sealed class LisolooResilienceHandlerCircuitBreakerTests
+public sealed class LisolooResilienceCircuitBreakerTests
 {
     private static ResilienceHarness CreateHarness(int maxRetryAttempts = 0) => ResilienceHarness.Create(o =>
     {

@@ -2,11 +2,12 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using Lisoloo.Sdk.Http;
+using Polly;
 
 namespace Lisoloo.Sdk.Tests.Http;
 
 /// <summary>Which answers and failures the resilience handler retries, and which requests it may retry at all.</summary>
-public sealed class LisolooResilienceHandlerRetryTests
+public sealed class LisolooResilienceRetryTests
 {
     private static readonly int[] TransientStatuses = [408, 429, 500, 502, 503, 504];
 
@@ -253,7 +254,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     {
         using var server = new RecordingHandler().Always(HttpStatusCode.ServiceUnavailable);
         var clock = FakeClock.For(new LisolooResilienceOptions());
-        using var client = new HttpClient(new LisolooResilienceHandler(new LisolooResilienceOptions(), clock) { InnerHandler = server });
+        using var client = new HttpClient(ResilienceHarness.Handler(new LisolooResilienceOptions(), clock, server));
         using var request = new HttpRequestMessage(new HttpMethod(method), "https://api.test.local/x") { Content = new StringContent("{}") };
 
         using var response = client.Send(request);
@@ -270,7 +271,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     public void Handler_PostWithoutIdempotencyKey_NetworkErrorIsNotRetried()
     {
         using var server = new RecordingHandler().AlwaysThrow(() => new HttpRequestException("reset"));
-        using var client = new HttpClient(new LisolooResilienceHandler(new LisolooResilienceOptions(), new FakeClock()) { InnerHandler = server });
+        using var client = new HttpClient(ResilienceHarness.Handler(new LisolooResilienceOptions(), new FakeClock(), server));
 
         Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync("https://api.test.local/send", new StringContent("{}")));
         Assert.That(server.Count, Is.EqualTo(1));
@@ -281,7 +282,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     {
         using var server = new RecordingHandler().Then(HttpStatusCode.ServiceUnavailable).Always(HttpStatusCode.Created);
         var clock = FakeClock.For(new LisolooResilienceOptions());
-        using var client = new HttpClient(new LisolooResilienceHandler(new LisolooResilienceOptions { UseJitter = false }, clock) { InnerHandler = server });
+        using var client = new HttpClient(ResilienceHarness.Handler(new LisolooResilienceOptions { UseJitter = false }, clock, server));
         using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.test.local/send") { Content = new ByteArrayContent("{}"u8.ToArray()) };
         request.Headers.Add("Idempotency-Key", "order-42");
 
@@ -302,7 +303,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     {
         using var server = new RecordingHandler().Then(HttpStatusCode.ServiceUnavailable).Always(HttpStatusCode.OK);
         var clock = FakeClock.For(new LisolooResilienceOptions());
-        using var client = new HttpClient(new LisolooResilienceHandler(new LisolooResilienceOptions(), clock) { InnerHandler = server });
+        using var client = new HttpClient(ResilienceHarness.Handler(new LisolooResilienceOptions(), clock, server));
         using var request = new HttpRequestMessage(new HttpMethod(method), "https://api.test.local/balance");
 
         var call = client.SendAsync(request);
@@ -321,7 +322,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     {
         using var server = new RecordingHandler().Then(HttpStatusCode.ServiceUnavailable).Always(HttpStatusCode.OK);
         var clock = FakeClock.For(new LisolooResilienceOptions());
-        using var client = new HttpClient(new LisolooResilienceHandler(new LisolooResilienceOptions(), clock) { InnerHandler = server });
+        using var client = new HttpClient(ResilienceHarness.Handler(new LisolooResilienceOptions(), clock, server));
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.test.local/balance");
 
         // HttpClient.Send is synchronous: it blocks its thread through the backoff wait, so run it beside the clock.
@@ -339,7 +340,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     [Test]
     public void Handler_InvalidOptions_AreRefusedWithTheProblems()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new LisolooResilienceHandler(new LisolooResilienceOptions { MaxRetryAttempts = -1, AttemptTimeout = TimeSpan.Zero }).Dispose());
+        var ex = Assert.Throws<ArgumentException>(() => new ResiliencePipelineBuilder<HttpResponseMessage>().AddLisolooResilience(new LisolooResilienceOptions { MaxRetryAttempts = -1, AttemptTimeout = TimeSpan.Zero }));
 
         Assert.That(ex!.Message, Does.Contain("MaxRetryAttempts").And.Contain("AttemptTimeout"));
     }
@@ -349,7 +350,7 @@ public sealed class LisolooResilienceHandlerRetryTests
     {
         var options = new LisolooResilienceOptions { MaxRetryAttempts = 0 };
         using var server = new RecordingHandler().Always(HttpStatusCode.ServiceUnavailable);
-        using var client = new HttpClient(new LisolooResilienceHandler(options, new FakeClock()) { InnerHandler = server });
+        using var client = new HttpClient(ResilienceHarness.Handler(options, new FakeClock(), server));
         options.MaxRetryAttempts = 5;
 
         using var response = client.Send(new HttpRequestMessage(HttpMethod.Get, "https://api.test.local/balance"));
@@ -365,10 +366,10 @@ public sealed class LisolooResilienceHandlerRetryTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(LisolooResilienceHandler.IsSafeToRetry(new HttpRequestMessage(HttpMethod.Get, "https://x/")), Is.True);
-            Assert.That(LisolooResilienceHandler.IsSafeToRetry(new HttpRequestMessage(HttpMethod.Post, "https://x/")), Is.False);
-            Assert.That(LisolooResilienceHandler.IsSafeToRetry(new HttpRequestMessage(HttpMethod.Delete, "https://x/")), Is.False);
-            Assert.That(LisolooResilienceHandler.IsSafeToRetry(keyed), Is.True);
+            Assert.That(LisolooResilience.IsSafeToRetry(new HttpRequestMessage(HttpMethod.Get, "https://x/")), Is.True);
+            Assert.That(LisolooResilience.IsSafeToRetry(new HttpRequestMessage(HttpMethod.Post, "https://x/")), Is.False);
+            Assert.That(LisolooResilience.IsSafeToRetry(new HttpRequestMessage(HttpMethod.Delete, "https://x/")), Is.False);
+            Assert.That(LisolooResilience.IsSafeToRetry(keyed), Is.True);
         });
     }
 

@@ -9,7 +9,7 @@ namespace Lisoloo.Sdk.Tests.Http;
 /// and the server's <c>Retry-After</c> in both of its forms. Every delay is read from the fake clock's armed timers, and
 /// advancing the clock by one tick less than the delay must not release the next attempt.
 /// </summary>
-public sealed class LisolooResilienceHandlerBackoffTests
+public sealed class LisolooResilienceBackoffTests
 {
     private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
 

@@ -5,7 +5,7 @@ using Polly.Timeout;
 namespace Lisoloo.Sdk.Tests.Http;
 
 /// <summary>Attempt and total timeouts, and the caller's own cancellation, on the fake clock.</summary>
-public sealed class LisolooResilienceHandlerTimeoutTests
+public sealed class LisolooResilienceTimeoutTests
 {
     private static readonly TimeSpan RealDeadline = TimeSpan.FromSeconds(10);
 
