@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the solution. Installs what the tests need when it is missing (npm peers: the real WireMock
-# and the `smpp` SMSC; PostgreSQL from Debian's package), and ends with one line: "N passed, N failed[, N skipped]".
+# Runs every test of the solution. Installs what the tests need when it is missing (the npm peer: the `smpp` SMSC;
+# PostgreSQL from Debian's package), and ends with one line: "N passed, N failed[, N skipped]".
 # Usage: eng/test.sh [extra dotnet test arguments, e.g. --filter Category=Contract]
 set -euo pipefail
 
@@ -12,7 +12,7 @@ mkdir -p "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# --- npm peers (WireMock standalone jar, node smpp) --------------------------------------------------
+# --- npm peers (node smpp) ----------------------------------------------------------------------------
 peers="$root/tests/peers"
 if [ -f "$peers/package-lock.json" ]; then
   stamp="$peers/node_modules/.lock-stamp"
@@ -22,7 +22,6 @@ if [ -f "$peers/package-lock.json" ]; then
     cp "$peers/package-lock.json" "$stamp"
   fi
 fi
-command -v java >/dev/null || { echo "test.sh: java (17+) is required for WireMock" >&2; exit 1; }
 
 # --- PostgreSQL: one private cluster for the run (eng/pg.sh), its connection string in LISOLOO_TEST_POSTGRES;
 #     stopped and removed at exit, failure and Ctrl-C alike --------------------------------------------------------

@@ -11,7 +11,7 @@ public sealed class ActionContractTests : ContractTestBase
 
         var response = await client.CancelAsync("6650a1b2c3d4e5f601234568");
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(response.Status, Is.EqualTo(200));
@@ -40,7 +40,7 @@ public sealed class ActionContractTests : ContractTestBase
 
         var response = await client.PauseAsync("6650a1b2c3d4e5f601234569");
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(response.RequestId, Is.EqualTo("req_contract_pause"));
@@ -63,7 +63,7 @@ public sealed class ActionContractTests : ContractTestBase
 
         var response = await client.ResumeAsync("6650a1b2c3d4e5f601234569");
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(response.RequestId, Is.EqualTo("req_contract_resume"));

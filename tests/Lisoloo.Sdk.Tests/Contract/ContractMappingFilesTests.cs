@@ -16,7 +16,7 @@ public sealed class ContractMappingFilesTests
         "validation", "authentication", "insufficient-balance", "not-found", "conflict", "unprocessable", "rate-limit", "server-error", "unavailable",
     ];
 
-    private static readonly string[] ScenarioFamilies = ["retry-429-then-201", "retry-503-twice-then-201", "attempt-timeout-then-201"];
+    private static readonly string[] ScenarioFamilies = ["retry-429-then-201", "retry-503-twice-then-201"];
 
     private static readonly string[] ReplayKinds = ["as-is", "needs-fixture", "stub-only"];
 
@@ -38,39 +38,47 @@ public sealed class ContractMappingFilesTests
     public void Mapping_IsTaggedAndMatchesTheKeyAndAConcreteRequest(ContractMapping mapping)
     {
         var request = mapping.Request;
-        var method = (string?)request["method"];
-        var headers = request["headers"]?.AsObject();
+        var method = mapping.Method;
         Assert.Multiple(() =>
         {
-            Assert.That(mapping.Endpoint, Is.AnyOf(Endpoints), "metadata.lisoloo.endpoint");
-            Assert.That(mapping.Family, Is.Not.Null.And.Not.Empty, "metadata.lisoloo.family");
-            Assert.That(mapping.Replay, Is.AnyOf(ReplayKinds), "metadata.lisoloo.replay");
+            Assert.That(mapping.Endpoint, Is.AnyOf(Endpoints), "Data.lisoloo.endpoint");
+            Assert.That(mapping.Family, Is.Not.Null.And.Not.Empty, "Data.lisoloo.family");
+            Assert.That(mapping.Replay, Is.AnyOf(ReplayKinds), "Data.lisoloo.replay");
+            Assert.That(request["Methods"]!.AsArray(), Has.Count.EqualTo(1), "one method");
             Assert.That(method, Is.AnyOf("GET", "POST", "DELETE"));
-            Assert.That((string?)request["url"], Does.StartWith("/api/v1/lisoloo/sms-api/"), "an exact url, no patterns");
-            Assert.That(request["urlPattern"] ?? request["urlPathPattern"], Is.Null, "an exact url, no patterns");
-            Assert.That(headers, Is.Not.Null);
+            Assert.That(request["Path"]!["Matchers"]!.AsArray(), Has.Count.EqualTo(1));
+            Assert.That((string?)request["Path"]!["Matchers"]![0]!["Name"], Is.EqualTo("ExactMatcher"), "an exact path, no patterns");
+            Assert.That(mapping.Path, Does.StartWith("/api/v1/lisoloo/sms-api/"));
+            Assert.That(request["Url"] ?? request["Params"], Is.Null, "the path alone, no URL or query matchers");
+            Assert.That(mapping.HeaderMatcher("Accept")?["Pattern"]?.GetValue<string>(), Is.EqualTo("application/json"));
         });
 
         if (mapping.Endpoint != "health")
         {
-            Assert.That((string?)headers!["app-key"]?["equalTo"], Does.StartWith("sk_test_contract"), "every endpoint but health matches the key");
+            Assert.Multiple(() =>
+            {
+                Assert.That((string?)mapping.HeaderMatcher("app-key")?["Name"], Is.EqualTo("ExactMatcher"));
+                Assert.That((string?)mapping.HeaderMatcher("app-key")?["Pattern"], Does.StartWith("sk_test_contract"), "every endpoint but health matches the key");
+            });
         }
 
         if (method is "POST" or "DELETE")
         {
-            Assert.That(headers!["Idempotency-Key"], Is.Not.Null, "POST and DELETE match the Idempotency-Key");
+            var key = mapping.HeaderMatcher("Idempotency-Key");
+            Assert.That(key, Is.Not.Null, "POST and DELETE match the Idempotency-Key");
+            if ((string?)key!["Name"] == "RegexMatcher")
+            {
+                Assert.That((string?)key["Pattern"], Does.StartWith("^").And.EndWith("$"), "a pattern anchored at both ends (WireMock.Net's are not)");
+            }
         }
 
-        if (request["bodyPatterns"] is JsonArray patterns)
+        if (request["Body"] is JsonObject body)
         {
-            Assert.That(patterns, Has.Count.EqualTo(1));
-            var pattern = patterns[0]!.AsObject();
             Assert.Multiple(() =>
             {
-                Assert.That(pattern["equalToJson"], Is.InstanceOf<JsonObject>(), "a concrete JSON body");
-                Assert.That((bool?)pattern["ignoreExtraElements"], Is.False, "exact bodies: no extra members");
-                Assert.That((bool?)pattern["ignoreArrayOrder"], Is.False, "exact bodies: array order counts");
-                Assert.That(headers!["Content-Type"], Is.Not.Null, "a body is matched with its Content-Type");
+                Assert.That((string?)body["Matcher"]?["Name"], Is.EqualTo("JsonMatcher"), "exact bodies: no extra members, array order counts");
+                Assert.That(body["Matcher"]?["Pattern"], Is.InstanceOf<JsonObject>(), "a concrete JSON body");
+                Assert.That(mapping.HeaderMatcher("Content-Type"), Is.Not.Null, "a body is matched with its Content-Type");
             });
         }
         else
@@ -78,9 +86,9 @@ public sealed class ContractMappingFilesTests
             Assert.That(mapping.Endpoint, Is.Not.AnyOf("send", "schedule", "recurring", "calculate"), "sends and calculations match their body");
         }
 
-        if (mapping.Json["scenarioName"] is not null)
+        if (mapping.Json["WhenStateIs"] is not null || mapping.Json["SetStateTo"] is not null)
         {
-            Assert.That(mapping.Json["requiredScenarioState"], Is.Not.Null, "a scenario step names the state it answers in");
+            Assert.That(mapping.Json["Scenario"], Is.Not.Null, "a scenario step names its scenario");
         }
     }
 
@@ -88,13 +96,13 @@ public sealed class ContractMappingFilesTests
     public void Mapping_AnswersAnExactContractEnvelope(ContractMapping mapping)
     {
         var response = mapping.Response;
-        var status = (int?)response["status"];
-        var body = response["jsonBody"]?.AsObject();
-        var requestId = (string?)response["headers"]?["X-Request-Id"];
-        Assert.That(body, Is.Not.Null, "a jsonBody");
+        var status = (int?)response["StatusCode"];
+        var body = response["BodyAsJson"]?.AsObject();
+        var requestId = (string?)response["Headers"]?["X-Request-Id"];
+        Assert.That(body, Is.Not.Null, "a BodyAsJson");
         Assert.Multiple(() =>
         {
-            Assert.That((string?)response["headers"]?["Content-Type"], Is.EqualTo("application/json; charset=utf-8"));
+            Assert.That((string?)response["Headers"]?["Content-Type"], Is.EqualTo("application/json; charset=utf-8"));
             Assert.That(requestId, Does.StartWith("req_"), "an X-Request-Id header");
             Assert.That((string?)body!["request_id"], Is.EqualTo(requestId), "request_id in the body equals X-Request-Id");
             Assert.That((int?)body["status_code"], Is.EqualTo(status), "status_code equals the HTTP status");

@@ -1,13 +1,11 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Lisoloo.TestSupport;
-using Lisoloo.TestSupport.WireMock;
 
 namespace Lisoloo.Sdk.Tests.Contract;
 
 /// <summary>
-/// Runs the real <see cref="LisolooClient"/> against the real WireMock loaded with <c>tests/contract/mappings</c>: one WireMock
-/// process per fixture, its journal and scenarios reset before each test, and no unmatched request allowed after it.
+/// Runs the real <see cref="LisolooClient"/> against WireMock.Net loaded with <c>tests/contract/mappings</c>: one stub per
+/// fixture, in this process, its request log and scenarios reset before each test, and no unmatched request allowed after it.
 /// </summary>
 public abstract class ContractTestBase
 {
@@ -25,43 +23,40 @@ public abstract class ContractTestBase
 
     private static readonly Regex GeneratedIdempotencyKey = new("^[0-9a-f]{32}$", RegexOptions.CultureInvariant);
 
-    private WireMockProcess? _wireMock;
+    private ContractStub? _stub;
 
-    /// <summary>Gets the fixture's WireMock.</summary>
-    protected WireMockProcess WireMock => _wireMock ?? throw new InvalidOperationException("WireMock is not running.");
+    /// <summary>Gets the fixture's stub.</summary>
+    protected ContractStub Stub => _stub ?? throw new InvalidOperationException("The stub is not running.");
 
     [OneTimeSetUp]
-    public async Task StartWireMockAsync()
+    public void StartStub()
     {
-        _wireMock = await WireMockProcess.StartAsync(RepoPaths.ContractMappingsDir);
-        Assert.That(await _wireMock.GetMappingCountAsync(), Is.EqualTo(ContractMappings.All.Count), "WireMock loaded every mapping under tests/contract/mappings");
+        _stub = ContractStub.Start();
+        Assert.That(_stub.MappingCount, Is.EqualTo(ContractMappings.All.Count), "the stub loaded every mapping under tests/contract/mappings");
     }
 
     [OneTimeTearDown]
-    public async Task StopWireMockAsync()
+    public void StopStub()
     {
-        if (_wireMock is not null)
-        {
-            await _wireMock.DisposeAsync();
-            _wireMock = null;
-        }
+        _stub?.Dispose();
+        _stub = null;
     }
 
     [SetUp]
-    public Task ResetWireMockAsync() => WireMock.ResetAsync();
+    public void ResetStub() => Stub.Reset();
 
     [TearDown]
-    public async Task AssertNoUnmatchedRequestsAsync()
+    public void AssertNoUnmatchedRequests()
     {
-        var unmatched = await WireMock.GetUnmatchedRequestsAsync();
+        var unmatched = Stub.UnmatchedRequests();
         Assert.That(unmatched, Is.Empty, () => "Requests that no mapping matched (the SDK sent something the contract does not expect):"
             + Environment.NewLine + string.Join(Environment.NewLine, unmatched));
     }
 
-    /// <summary>Creates a client on WireMock with fast retries (10 ms backoff, no jitter, no circuit breaker).</summary>
+    /// <summary>Creates a client on the stub with fast retries (10 ms backoff, no jitter, no circuit breaker).</summary>
     protected LisolooClient CreateClient(Action<LisolooClientOptions>? configure = null)
     {
-        var options = new LisolooClientOptions { ApiKey = Key, BaseUrl = WireMock.BaseUrl, ApplicationId = ApplicationId };
+        var options = new LisolooClientOptions { ApiKey = Key, BaseUrl = Stub.BaseUrl, ApplicationId = ApplicationId };
         options.Resilience.MaxRetryAttempts = 3;
         options.Resilience.BaseDelay = TimeSpan.FromMilliseconds(10);
         options.Resilience.MaxDelay = TimeSpan.FromMilliseconds(50);
@@ -72,13 +67,13 @@ public abstract class ContractTestBase
         return new LisolooClient(options);
     }
 
-    /// <summary>Gets the requests WireMock received in this test, oldest first.</summary>
-    protected Task<IReadOnlyList<WireMockRequest>> RequestsAsync() => WireMock.GetRequestsAsync();
+    /// <summary>Gets the requests the stub received in this test, oldest first.</summary>
+    protected IReadOnlyList<WireMockRequest> Requests() => Stub.Requests();
 
-    /// <summary>Gets the one request WireMock received in this test.</summary>
-    protected async Task<WireMockRequest> SingleRequestAsync()
+    /// <summary>Gets the one request the stub received in this test.</summary>
+    protected WireMockRequest SingleRequest()
     {
-        var requests = await RequestsAsync();
+        var requests = Requests();
         Assert.That(requests, Has.Count.EqualTo(1), () => "Expected exactly one request:" + Environment.NewLine + string.Join(Environment.NewLine, requests));
         return requests[0];
     }
@@ -104,7 +99,7 @@ public abstract class ContractTestBase
 
             if (request.Body.Length > 0)
             {
-                Assert.That(request.Header("Content-Type"), Is.EqualTo("application/json; charset=utf-8").IgnoreCase, "(Jetty upper-cases the charset in the journal)");
+                Assert.That(request.Header("Content-Type"), Is.EqualTo("application/json; charset=utf-8"));
             }
             else
             {

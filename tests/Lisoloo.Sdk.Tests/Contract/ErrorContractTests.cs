@@ -12,7 +12,7 @@ public sealed class ErrorContractTests : ContractTestBase
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.SendAsync(
             new SendRequest(["+243998857000", "12345"], "Contract: a request with two bad fields") { SenderId = "THIS-SENDER-IS-TOO-LONG" }));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             AssertApiError(ex!, 400, LisolooErrorCodes.InvalidRecipient, "req_contract_400", transient: false, attempts: 1);
@@ -35,7 +35,7 @@ public sealed class ErrorContractTests : ContractTestBase
 
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.GetBalanceAsync());
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             AssertApiError(ex!, 401, LisolooErrorCodes.InvalidApiKey, "req_contract_401", transient: false, attempts: 1);
@@ -53,7 +53,7 @@ public sealed class ErrorContractTests : ContractTestBase
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.SendAsync(
             ["+243998857000", "+243810000001", "+243820000002"], "Contract: more than the balance covers"));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             AssertApiError(ex!, 402, LisolooErrorCodes.InsufficientBalance, "req_contract_402", transient: false, attempts: 1);
@@ -70,7 +70,7 @@ public sealed class ErrorContractTests : ContractTestBase
 
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.GetStatusAsync("ffffffffffffffffffffffff"));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         AssertApiError(ex!, 404, LisolooErrorCodes.MessageNotFound, "req_contract_404", transient: false, attempts: 1);
         AssertServedBy([sent], "status", "not-found");
     }
@@ -82,7 +82,7 @@ public sealed class ErrorContractTests : ContractTestBase
 
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.CancelAsync("6650a1b2c3d4e5f601234567"));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         AssertApiError(ex!, 409, LisolooErrorCodes.CannotCancel, "req_contract_409_cancel", transient: false, attempts: 1);
         AssertServedBy([sent], "cancel", "conflict");
     }
@@ -95,7 +95,7 @@ public sealed class ErrorContractTests : ContractTestBase
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.SendAsync(
             new SendRequest(["+243998857000"], "Contract: another body under a used key") { IdempotencyKey = "contract-reused-key-0001" }));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             AssertApiError(ex!, 409, LisolooErrorCodes.IdempotencyKeyReused, "req_contract_409_idempotency", transient: false, attempts: 1);
@@ -111,7 +111,7 @@ public sealed class ErrorContractTests : ContractTestBase
 
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.SendAsync(["+88234567890"], "Contract: a destination without a route"));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             AssertApiError(ex!, 422, LisolooErrorCodes.DestinationNotCovered, "req_contract_422", transient: false, attempts: 1);
@@ -128,7 +128,7 @@ public sealed class ErrorContractTests : ContractTestBase
 
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.SendAsync(["+243998857000"], "Contract: one send too many this minute"));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             AssertApiError(ex!, 429, LisolooErrorCodes.RateLimitExceeded, "req_contract_429", transient: true, attempts: 1);
@@ -145,7 +145,7 @@ public sealed class ErrorContractTests : ContractTestBase
 
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.SendAsync(["+243998857000"], "Contract: the server fails every time"));
 
-        var sent = await RequestsAsync();
+        var sent = Requests();
         AssertApiError(ex!, 500, LisolooErrorCodes.InternalError, "req_contract_500", transient: true, attempts: 3);
         Assert.That(sent, Has.Count.EqualTo(3));
         AssertServedBy(sent, "send", "server-error");
@@ -159,7 +159,7 @@ public sealed class ErrorContractTests : ContractTestBase
 
         var ex = Assert.ThrowsAsync<LisolooApiException>(() => client.SendAsync(["+243998857000"], "Contract: no carrier route right now"));
 
-        var sent = await RequestsAsync();
+        var sent = Requests();
         AssertApiError(ex!, 503, LisolooErrorCodes.CarrierUnavailable, "req_contract_503", transient: true, attempts: 4);
         Assert.That(sent, Has.Count.EqualTo(4));
         AssertServedBy(sent, "send", "unavailable");
@@ -182,7 +182,7 @@ public sealed class ErrorContractTests : ContractTestBase
         });
     }
 
-    private static void AssertOneIdempotencyKey(IReadOnlyList<Lisoloo.TestSupport.WireMock.WireMockRequest> sent)
+    private static void AssertOneIdempotencyKey(IReadOnlyList<WireMockRequest> sent)
     {
         AssertGeneratedIdempotencyKey(sent[0]);
         Assert.Multiple(() =>

@@ -14,7 +14,7 @@ public sealed class QueryContractTests : ContractTestBase
 
         var response = await client.GetStatusAsync("6650a1b2c3d4e5f601234567");
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         var status = response.Value;
         Assert.Multiple(() =>
         {
@@ -50,7 +50,7 @@ public sealed class QueryContractTests : ContractTestBase
 
         var response = await client.GetBalanceAsync();
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(response.Status, Is.EqualTo(200));
@@ -70,7 +70,7 @@ public sealed class QueryContractTests : ContractTestBase
 
         var response = await client.CalculateAsync(CalculateRequest.ForBudget(10m, "Contract: how many of these can I send?"));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         var result = response.Value;
         Assert.Multiple(() =>
         {
@@ -95,7 +95,7 @@ public sealed class QueryContractTests : ContractTestBase
 
         var response = await client.CalculateAsync(CalculateRequest.ForSend(new SendRequest(["+243998857000", "+243810000001"], LongMessage) { SenderId = "LISOLOO" }));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         var result = response.Value;
         Assert.Multiple(() =>
         {
@@ -129,7 +129,7 @@ public sealed class QueryContractTests : ContractTestBase
 
         var response = await client.CalculateAsync(CalculateRequest.ForSend(schedule));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(response.RequestId, Is.EqualTo("req_contract_calculate_scheduled"));
@@ -151,7 +151,7 @@ public sealed class QueryContractTests : ContractTestBase
 
         var response = await client.GetHealthAsync();
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         var health = response.Value;
         Assert.Multiple(() =>
         {
@@ -170,12 +170,12 @@ public sealed class QueryContractTests : ContractTestBase
     [Test]
     public async Task GetHealthAsync_Unhealthy503WithHealthBody_IsReturnedNotThrown()
     {
-        await WireMock.SetScenarioStateAsync("health", "store-down");
+        Stub.SetScenarioState("health", "store-down");
         using var client = CreateClient();
 
         var response = await client.GetHealthAsync();
 
-        var sent = await RequestsAsync();
+        var sent = Requests();
         Assert.Multiple(() =>
         {
             Assert.That(response.Status, Is.EqualTo(503));

@@ -15,7 +15,7 @@ public sealed class SendContractTests : ContractTestBase
             CancelWithin = TimeSpan.FromSeconds(10),
         });
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         var result = response.Value;
         Assert.Multiple(() =>
         {
@@ -59,7 +59,7 @@ public sealed class SendContractTests : ContractTestBase
             CallbackUrl = new Uri("https://hooks.example.com/lisoloo/events"),
         });
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         var result = response.Value;
         Assert.Multiple(() =>
         {
@@ -96,7 +96,7 @@ public sealed class SendContractTests : ContractTestBase
 
         var response = await client.RecurringAsync(new RecurringRequest(["+243998857000"], "Contract: take your medication", schedule));
 
-        var sent = await SingleRequestAsync();
+        var sent = SingleRequest();
         var result = response.Value;
         Assert.Multiple(() =>
         {
@@ -133,7 +133,7 @@ public sealed class SendContractTests : ContractTestBase
         await client.SendAsync(request);
         await client.SendAsync(request);
 
-        var sent = await RequestsAsync();
+        var sent = Requests();
         Assert.That(sent, Has.Count.EqualTo(2));
         Assert.That(sent[1].Header("Idempotency-Key"), Is.Not.EqualTo(sent[0].Header("Idempotency-Key")), "a new key per logical call");
     }

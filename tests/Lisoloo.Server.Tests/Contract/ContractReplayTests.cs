@@ -8,7 +8,7 @@ using Lisoloo.TestSupport;
 namespace Lisoloo.Server.Tests.Contract;
 
 /// <summary>
-/// Replays the WireMock contract mappings (tests/contract/mappings) against the real server: each mapping's recorded
+/// Replays the contract mappings (tests/contract/mappings, WireMock.Net's format) against the real server: each mapping's recorded
 /// request is sent as is, and the answer must have the mapping's status, error code and body shape. Mappings tagged
 /// <c>as-is</c> need nothing; <c>needs-fixture</c> ones get the state they describe first; <c>stub-only</c> ones
 /// (injected 5xx, retry scenarios) have no honest server counterpart and are not replayed. Runs on real Kestrel and on
@@ -117,16 +117,18 @@ public sealed class ContractReplayTests(bool inMemory, StoreKind store)
     private async Task ReplayAsync(string file)
     {
         var mapping = Mappings().Single(m => m.File == file).Json;
-        var request = mapping["request"]!;
-        var method = new HttpMethod(request["method"]!.GetValue<string>());
-        var url = request["url"]!.GetValue<string>();
+        var request = mapping["Request"]!;
+        var method = new HttpMethod(request["Methods"]![0]!.GetValue<string>());
+        var url = request["Path"]!["Matchers"]![0]!["Pattern"]!.GetValue<string>();
         var path = url[TestServer.ApiPath.Length..];
         var headers = new Dictionary<string, string>();
         string? apiKey = null;
         var contentType = "application/json";
-        foreach (var (name, matcher) in request["headers"]?.AsObject() ?? [])
+        foreach (var header in request["Headers"]?.AsArray() ?? [])
         {
-            var value = matcher!["equalTo"]?.GetValue<string>();
+            var name = header!["Name"]!.GetValue<string>();
+            var matcher = header["Matchers"]![0]!;
+            var value = matcher["Name"]!.GetValue<string>() == "ExactMatcher" ? matcher["Pattern"]!.GetValue<string>() : null;
             if (name.Equals("app-key", StringComparison.OrdinalIgnoreCase))
             {
                 apiKey = value;
@@ -139,19 +141,19 @@ public sealed class ContractReplayTests(bool inMemory, StoreKind store)
             {
                 headers[name] = value;
             }
-            else if (matcher!["matches"] is not null)
+            else
             {
-                headers[name] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)); // the SDK's key shape
+                headers[name] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)); // a pattern: the SDK's key shape
             }
         }
 
-        var body = request["bodyPatterns"]?[0]?["equalToJson"]?.ToJsonString();
+        var body = request["Body"]?["Matcher"]?["Pattern"]?.ToJsonString();
         var answer = await _server.SendRawAsync(method, path, apiKey, body, headers, contentType);
-        var expected = mapping["response"]!;
-        var expectedBody = expected["jsonBody"]!.AsObject();
+        var expected = mapping["Response"]!;
+        var expectedBody = expected["BodyAsJson"]!.AsObject();
         Assert.Multiple(() =>
         {
-            Assert.That(answer.Status, Is.EqualTo(expected["status"]!.GetValue<int>()), $"{file}: {answer.Body}");
+            Assert.That(answer.Status, Is.EqualTo(expected["StatusCode"]!.GetValue<int>()), $"{file}: {answer.Body}");
             Assert.That(answer.Headers.ContainsKey("X-Request-Id"), Is.True, $"{file}: X-Request-Id");
             if (expectedBody["error_code"] is { } code)
             {
@@ -192,10 +194,12 @@ public sealed class ContractReplayTests(bool inMemory, StoreKind store)
 
     private static long Future(int days) => TimeProvider.System.GetUtcNow().AddDays(days).ToUnixTimeMilliseconds();
 
-    private static string? Replay(JsonObject mapping) => mapping["metadata"]?["lisoloo"]?["replay"]?.GetValue<string>();
+    private static string? Replay(JsonObject mapping) => mapping["Data"]?["lisoloo"]?["replay"]?.GetValue<string>();
 
+    /// <summary>The single-mapping files (WireMock.Net's format); a file holding an array is a scenario's steps, all stub-only.</summary>
     private static IEnumerable<(string File, JsonObject Json)> Mappings() =>
         Directory.GetFiles(Path.Combine(RepoPaths.ContractDir, "mappings"), "*.json").Order(StringComparer.Ordinal)
-            .Select(f => (Path.GetFileName(f), JsonNode.Parse(File.ReadAllText(f))!.AsObject()))
-            .Where(m => m.Item2.ContainsKey("request"));
+            .Select(f => (File: Path.GetFileName(f), Json: JsonNode.Parse(File.ReadAllText(f))))
+            .Where(m => m.Json is JsonObject)
+            .Select(m => (m.File, m.Json!.AsObject()));
 }
