@@ -95,27 +95,11 @@ internal sealed class SmsApi(
                 $"No carrier route is configured for {key.Environment} keys; nothing was charged.") { RetryAfterSeconds = 30 });
         }
 
-        var messages = (long)parsed.Recipients.Count * parsed.Segments.Segments * parsed.OccurrencesAt.Count;
-        var cost = checked(messages * key.UnitPriceMicros);
-        var messageId = Storage.TimeOrderedId.New(time.GetUtcNow().ToUnixTimeMilliseconds(), 12);
+        var now = time.GetUtcNow();
+        var messageId = Storage.TimeOrderedId.New(now.ToUnixTimeMilliseconds(), 12);
+        var (result, cost) = Quotes.Accepted(parsed, messageId, key.UnitPriceMicros, key.Currency, now);
+        var messages = result.TotalMessages;
         var immediate = parsed.SendingType == "immediate";
-        var firstAt = immediate
-            ? DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() + (parsed.CancelWithinSeconds * 1000L))
-            : DateTimeOffset.FromUnixTimeMilliseconds(parsed.OccurrencesAt[0]);
-        var result = new SendResult
-        {
-            MessageId = messageId,
-            TotalRecipients = parsed.Recipients.Count,
-            TotalMessages = (int)messages,
-            TotalCost = Money.ToDecimal(cost),
-            Currency = key.Currency,
-            Status = immediate ? SmsStatus.Pending : SmsStatus.Scheduled,
-            SendingType = new SendingType(parsed.SendingType),
-            Segments = parsed.Segments.Segments,
-            Encoding = parsed.Segments.Encoding,
-            Occurrences = parsed.OccurrencesAt.Count,
-            FirstSendAt = firstAt,
-        };
         var response = Envelope.Success(201, result, ServerJsonContext.Default.SendResult, context.RequestId());
         var send = new NewSend(messageId, parsed.SendingType, parsed.Message, parsed.SenderId, parsed.Segments.Encoding.Value, parsed.Segments.Segments,
             parsed.Recipients, parsed.OccurrencesAt, cost, parsed.CallbackUrl, parsed.TimeZone, parsed.ScheduleJson, parsed.CancelWithinSeconds);
@@ -146,7 +130,7 @@ internal sealed class SmsApi(
     {
         var key = await HttpPlumbing.AuthenticateAsync(context, keys).ConfigureAwait(false);
         await HttpPlumbing.RateLimitAsync(context, limiter, key, RateLimitedEndpoint.Status, key.StatusPerMinute ?? Options.RateLimits.StatusPerMinute).ConfigureAwait(false);
-        ValidateMessageId(messageId);
+        MessageIds.Validate(messageId);
         var view = await sends.GetSendAsync(messageId, key.AccountId, context.RequestAborted).ConfigureAwait(false)
             ?? throw await NotFoundAsync(messageId, key, context.RequestAborted).ConfigureAwait(false);
         var status = StatusView.Build(view);
@@ -159,16 +143,6 @@ internal sealed class SmsApi(
             ? new ApiErrorException(new ApiError(403, LisolooErrorCodes.WrongEnvironment,
                 $"This message belongs to your {environment} environment; use a {environment} key to reach it."))
             : new ApiErrorException(ApiError.NotFound());
-
-    private static void ValidateMessageId(string messageId)
-    {
-        if (messageId.Length != 24 || !messageId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
-        {
-            const string Message = "message_id must be 24 lowercase hexadecimal characters.";
-            throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.InvalidMessageId, Message,
-                [new FieldError("message_id", LisolooErrorCodes.InvalidMessageId, Message)]));
-        }
-    }
 
     // ------------------------------------------------------------------ GET /balance
 
@@ -201,77 +175,10 @@ internal sealed class SmsApi(
         CalculateResult result;
         using (var doc = SendParser.ParseDocument(body))
         {
-            var root = doc.RootElement;
-            result = SendParser.TryGet(root, "budget", out var budgetElement) && !SendParser.TryGet(root, "to", out _)
-                ? Budget(budgetElement, root, balance)
-                : WouldBeSend(root, key, balance);
+            result = Quotes.Calculate(doc.RootElement, new SendContext(key.IsLive, key.DefaultSender, Options.Webhooks.AllowPrivateTargets, time.GetUtcNow()), balance);
         }
 
         await HttpPlumbing.WriteJsonAsync(context, 200, Envelope.Success(200, result, ServerJsonContext.Default.CalculateResult, context.RequestId())).ConfigureAwait(false);
-    }
-
-    private static CalculateResult Budget(JsonElement budgetElement, JsonElement root, AccountBalance balance)
-    {
-        if (budgetElement.ValueKind != JsonValueKind.Number || !budgetElement.TryGetDecimal(out var budget))
-        {
-            throw new ApiErrorException(ApiError.Validation([SendParser.WrongType("budget", "a number")]));
-        }
-
-        if (budget < 0 || !Money.TryToMicros(budget, out var budgetMicros))
-        {
-            throw new ApiErrorException(ApiError.Field("budget", LisolooErrorCodes.InvalidBudget, "budget must be a non-negative amount with at most 6 decimals."));
-        }
-
-        var segments = 1;
-        SmsEncoding? encoding = null;
-        if (SendParser.TryGet(root, "message", out var messageElement))
-        {
-            var errors = new List<FieldError>();
-            if (!SendParser.TryReadString(messageElement, "message", errors, out var message))
-            {
-                throw new ApiErrorException(ApiError.Validation(errors));
-            }
-
-            if (message.Length > 0)
-            {
-                var info = SmsSegments.Count(message);
-                segments = info.Segments;
-                encoding = info.Encoding;
-            }
-        }
-
-        int? smsCount = balance.UnitPriceMicros == 0 ? int.MaxValue : (int)Math.Min(int.MaxValue, budgetMicros / balance.UnitPriceMicros);
-        return new CalculateResult
-        {
-            UnitPrice = Money.ToDecimal(balance.UnitPriceMicros),
-            Currency = balance.Currency,
-            Budget = budget,
-            SmsCount = smsCount,
-            MessageCount = smsCount / segments,
-            Segments = segments,
-            Encoding = encoding,
-            Balance = Money.ToDecimal(balance.BalanceMicros),
-        };
-    }
-
-    private CalculateResult WouldBeSend(JsonElement root, ApiKeyInfo key, AccountBalance balance)
-    {
-        var parsed = SendParser.Parse(root, new SendContext(key.IsLive, key.DefaultSender, Options.Webhooks.AllowPrivateTargets, time.GetUtcNow()));
-        var messages = (long)parsed.Recipients.Count * parsed.Segments.Segments * parsed.OccurrencesAt.Count;
-        var cost = checked(messages * balance.UnitPriceMicros);
-        return new CalculateResult
-        {
-            UnitPrice = Money.ToDecimal(balance.UnitPriceMicros),
-            Currency = balance.Currency,
-            Segments = parsed.Segments.Segments,
-            Encoding = parsed.Segments.Encoding,
-            TotalRecipients = parsed.Recipients.Count,
-            Occurrences = parsed.OccurrencesAt.Count,
-            TotalMessages = (int)messages,
-            TotalCost = Money.ToDecimal(cost),
-            Balance = Money.ToDecimal(balance.BalanceMicros),
-            SufficientBalance = balance.BalanceMicros >= cost,
-        };
     }
 
     // ------------------------------------------------------------------ GET /health
@@ -321,7 +228,7 @@ internal sealed class SmsApi(
     {
         var key = await HttpPlumbing.AuthenticateAsync(context, keys).ConfigureAwait(false);
         await HttpPlumbing.RateLimitAsync(context, limiter, key, RateLimitedEndpoint.Actions, Options.RateLimits.ActionsPerMinute).ConfigureAwait(false);
-        ValidateMessageId(messageId);
+        MessageIds.Validate(messageId);
         var idempotency = HttpPlumbing.Idempotency(context, Encoding.UTF8.GetBytes(action + " " + messageId));
         var requestId = context.RequestId();
         byte[] Render(ActionOutcome o) => Envelope.Success(200, new MessageActionResult
@@ -388,90 +295,5 @@ internal static class EndpointDocs
         }
 
         return builder;
-    }
-}
-
-/// <summary>Builds the <c>GET /status</c> body from stored rows.</summary>
-internal static class StatusView
-{
-    public static MessageStatus Build(SendView view)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var bySeq = new Dictionary<int, Dictionary<string, int>>();
-        var recipients = new List<RecipientStatus>(view.Deliveries.Count);
-        foreach (var d in view.Deliveries)
-        {
-            counts[d.State] = counts.GetValueOrDefault(d.State) + 1;
-            if (!bySeq.TryGetValue(d.Seq, out var seqCounts))
-            {
-                bySeq[d.Seq] = seqCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-            }
-
-            seqCounts[d.State] = seqCounts.GetValueOrDefault(d.State) + 1;
-            recipients.Add(new RecipientStatus
-            {
-                To = d.Recipient,
-                Occurrence = d.Seq,
-                Status = new SmsStatus(d.State),
-                ErrorCode = d.ErrorCode,
-                ErrorMessage = d.ErrorMessage,
-                Segments = view.Segments,
-                UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(d.UpdatedAt),
-                Timestamps = Timestamps(d.Stages),
-            });
-        }
-
-        var occurrences = new List<OccurrenceStatus>(Math.Max(1, view.Occurrences.Count));
-        IEnumerable<OccurrenceView> stored = view.SendingType == "immediate"
-            ? [new OccurrenceView(1, view.FirstSendAt, "released")] // an immediate send is one occurrence, released at submit
-            : view.Occurrences;
-        foreach (var o in stored)
-        {
-            string state;
-            if (o.State == "released" && bySeq.TryGetValue(o.Seq, out var seqCounts))
-            {
-                state = Lifecycle.Aggregate("active", seqCounts);
-            }
-            else
-            {
-                state = Lifecycle.OccurrenceState(o.State);
-                if (o.State != "released")
-                {
-                    counts[state] = counts.GetValueOrDefault(state) + view.TotalRecipients;
-                }
-            }
-
-            occurrences.Add(new OccurrenceStatus { Sequence = o.Seq, ScheduledAt = DateTimeOffset.FromUnixTimeMilliseconds(o.DueAt), Status = new SmsStatus(state) });
-        }
-
-        return new MessageStatus
-        {
-            MessageId = view.MessageId,
-            Status = new SmsStatus(Lifecycle.Aggregate(view.State, counts)),
-            SendingType = new SendingType(view.SendingType),
-            Encoding = new SmsEncoding(view.Encoding),
-            Segments = view.Segments,
-            SenderId = view.SenderId,
-            TotalRecipients = view.TotalRecipients,
-            TotalMessages = view.TotalMessages,
-            TotalCost = Money.ToDecimal(view.TotalCostMicros),
-            RefundedAmount = Money.ToDecimal(view.RefundedMicros),
-            Currency = view.Currency,
-            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(view.CreatedAt),
-            Counts = counts,
-            Occurrences = occurrences,
-            Recipients = recipients,
-        };
-    }
-
-    private static Dictionary<string, DateTimeOffset> Timestamps(IReadOnlyList<(string State, long At)> stages)
-    {
-        var result = new Dictionary<string, DateTimeOffset>(stages.Count, StringComparer.Ordinal);
-        foreach (var (state, at) in stages)
-        {
-            result[state] = DateTimeOffset.FromUnixTimeMilliseconds(at);
-        }
-
-        return result;
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Lisoloo.Sdk;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -7,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Lisoloo.Server.Carriers.Sandbox;
 
 /// <summary>
-/// The deterministic carrier of test keys (CONTRACT.md): the outcome is a pure function of the recipient, and the
-/// receipt is announced at submit with its due time, so it survives restarts through the deliveries table.
+/// The deterministic carrier of test keys (CONTRACT.md): the outcome is a pure function of the recipient
+/// (<see cref="SandboxOutcomes"/>), and the receipt is announced at submit with its due time, so it survives restarts
+/// through the deliveries table.
 /// <list type="table">
 /// <item><term>+99900000001</term><description>sent, then undelivered after <c>FailureDelay</c></description></item>
 /// <item><term>+99900000002</term><description>sent, then expired after <c>FailureDelay</c></description></item>
@@ -39,16 +39,15 @@ internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvid
             var d = batch[i];
             // The sandbox's message id: unique per delivery and nothing to guess (test keys only), so no CSPRNG call per message.
             var reference = "sbx_" + d.DeliveryId.ToString("x12", System.Globalization.CultureInfo.InvariantCulture);
-            results[i] = d.Recipient switch
-            {
-                "+99900000001" => Announce(d, reference, "undelivered", now + Ms(o.FailureDelay)),
-                "+99900000002" => Announce(d, reference, "expired", now + Ms(o.FailureDelay)),
-                "+99900000003" => Announce(d, reference, "rejected", now + Ms(o.FailureDelay)),
-                "+99900000004" => new SubmitResult(d.DeliveryId, false, null, LisolooErrorCodes.DestinationNotCovered,
-                    "The sandbox carrier refused this number (+99900000004 always fails).", null, 0),
-                "+99900000005" => Announce(d, reference, "delivered", now + Ms(o.SlowDeliveryDelay)),
-                _ => Announce(d, reference, "delivered", now + Ms(o.DeliveryDelay)),
-            };
+            var outcome = SandboxOutcomes.For(d.Recipient);
+            results[i] = outcome.Refused
+                ? new SubmitResult(d.DeliveryId, false, null, outcome.RefusedCode, outcome.RefusedMessage, null, 0)
+                : Announce(d, reference, outcome.ReceiptState!, now + Ms(outcome.Delay switch
+                {
+                    SandboxDelay.SlowDelivery => o.SlowDeliveryDelay,
+                    SandboxDelay.Failure => o.FailureDelay,
+                    _ => o.DeliveryDelay,
+                }));
         }
 
         return results;
