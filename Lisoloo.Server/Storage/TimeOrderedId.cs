@@ -34,7 +34,11 @@ internal static class TimeOrderedId
         BinaryPrimitives.WriteInt64BigEndian(ms, unixMs);
         ms[2..].CopyTo(id);
         TakeRandom(id[6..]);
+#if NET9_0_OR_GREATER
         return prefix + Convert.ToHexStringLower(id);
+#else
+        return prefix + Convert.ToHexString(id).ToLowerInvariant(); // Lisoloo.Sdk.Testing compiles this file for net8.0 too
+#endif
     }
 
     private static void TakeRandom(Span<byte> destination)

@@ -27,7 +27,7 @@ internal readonly record struct SandboxOutcome(string? ReceiptState, SandboxDela
 
 /// <summary>
 /// The deterministic outcomes of the sandbox carrier (the magic numbers of the contract): a pure function of the
-/// recipient, shared by <see cref="SandboxCarrier"/> and by Lisoloo.Sdk.Testing's mock server, so that both agree.
+/// recipient, shared by the sandbox carrier and by Lisoloo.Sdk.Testing's mock server, so that both agree.
 /// </summary>
 internal static class SandboxOutcomes
 {

@@ -1,0 +1,293 @@
+using Lisoloo.Server.Api;
+using Lisoloo.Server.Carriers.Sandbox;
+using Lisoloo.Server.Sending;
+using Lisoloo.Server.Storage;
+
+namespace Lisoloo.Sdk.Testing.Internal;
+
+/// <summary>
+/// One accepted send and what became of it. As in the reference server's sandbox, the fate of each recipient is a pure
+/// function of the number (<see cref="SandboxOutcomes"/>) and of the time, so the record stores only the send, its
+/// occurrences' states and the actions taken on it; the deliveries are worked out for the time they are asked about.
+/// Not thread-safe: <see cref="MockApi"/> holds its lock around every use.
+/// </summary>
+internal sealed class MockSendRecord
+{
+    private readonly long[] _dueAt;
+    private readonly string[] _occurrenceStates;
+    private readonly MockDelays _delays;
+    private long? _cancelledAt;
+    private long _actionRefundMicros;
+
+    public MockSendRecord(long sendId, MockSend send, ParsedSend parsed, long unitPriceMicros, long createdAt, MockDelays delays)
+    {
+        SendId = sendId;
+        Send = send;
+        Parsed = parsed;
+        UnitPriceMicros = unitPriceMicros;
+        CreatedAt = createdAt;
+        _delays = delays;
+        Immediate = parsed.SendingType == "immediate";
+        _dueAt = Immediate ? [createdAt + (parsed.CancelWithinSeconds * 1000L)] : [.. parsed.OccurrencesAt];
+        _occurrenceStates = new string[_dueAt.Length];
+        Array.Fill(_occurrenceStates, Immediate ? "released" : "scheduled");
+    }
+
+    public long SendId { get; }
+
+    /// <summary>Gets what the caller sent, as <see cref="LisolooMockServer.Sends"/> shows it.</summary>
+    public MockSend Send { get; }
+
+    public ParsedSend Parsed { get; }
+
+    public long UnitPriceMicros { get; }
+
+    public long CreatedAt { get; }
+
+    public bool Immediate { get; }
+
+    /// <summary>Gets the send's own state, as the server stores it: <c>active</c>, <c>paused</c> or <c>cancelled</c>.</summary>
+    public string State { get; private set; } = "active";
+
+    public long CostMicros => (long)Recipients * Parsed.Segments.Segments * _dueAt.Length * UnitPriceMicros;
+
+    private int Recipients => Parsed.Recipients.Count;
+
+    private long PerDeliveryMicros => Parsed.Segments.Segments * UnitPriceMicros;
+
+    /// <summary>Releases the scheduled occurrences whose time has come, as the server's scheduler does.</summary>
+    public void Advance(long now)
+    {
+        for (var i = 0; i < _dueAt.Length; i++)
+        {
+            if (_occurrenceStates[i] == "scheduled" && _dueAt[i] <= now)
+            {
+                _occurrenceStates[i] = "released";
+            }
+        }
+    }
+
+    /// <summary>Gets the money given back so far: cancelled and skipped work, and recipients the sandbox refused.</summary>
+    public long RefundedMicros(long now)
+    {
+        var refused = 0L;
+        ForEachSubmitted(now, (recipient, _, _) =>
+        {
+            if (SandboxOutcomes.For(recipient).Refused)
+            {
+                refused++;
+            }
+        });
+        return _actionRefundMicros + (refused * PerDeliveryMicros);
+    }
+
+    /// <summary>Gets the money held for work that has not reached the carrier yet.</summary>
+    public long ReservedMicros(long now)
+    {
+        var waiting = 0L;
+        for (var i = 0; i < _dueAt.Length; i++)
+        {
+            var state = _occurrenceStates[i];
+            if (state is "scheduled" or "paused" || (Immediate && _cancelledAt is null && now < _dueAt[i]))
+            {
+                waiting += Recipients;
+            }
+        }
+
+        return waiting * PerDeliveryMicros;
+    }
+
+    /// <summary>The send as <c>GET /status</c> sees it at <paramref name="now"/>.</summary>
+    public SendView View(long now)
+    {
+        Advance(now);
+        var deliveries = new List<DeliveryView>();
+        for (var i = 0; i < _dueAt.Length; i++)
+        {
+            if (_occurrenceStates[i] != "released")
+            {
+                continue;
+            }
+
+            foreach (var recipient in Parsed.Recipients)
+            {
+                deliveries.Add(Delivery(i, recipient, now));
+            }
+        }
+
+        var occurrences = new OccurrenceView[_dueAt.Length];
+        for (var i = 0; i < _dueAt.Length; i++)
+        {
+            occurrences[i] = new OccurrenceView(i + 1, _dueAt[i], _occurrenceStates[i]);
+        }
+
+        return new SendView(SendId, Send.MessageId, Parsed.SendingType, State, Parsed.Segments.Encoding.Value, Parsed.Segments.Segments, Parsed.SenderId,
+            Recipients, (int)Quotes.Messages(Parsed), CostMicros, RefundedMicros(now), Send.Currency, CreatedAt, occurrences, deliveries, Parsed.Recipients)
+        {
+            FirstSendAt = _dueAt[0],
+        };
+    }
+
+    /// <summary>Cancels what has not reached the carrier; throws the 409 of the server when nothing can be.</summary>
+    public ActionOutcome Cancel(long now)
+    {
+        Advance(now);
+        var deliveries = 0L;
+        if (Immediate && _cancelledAt is null && now < _dueAt[0])
+        {
+            _cancelledAt = now;
+            deliveries = Recipients;
+        }
+
+        var occurrences = 0L;
+        for (var i = 0; i < _dueAt.Length; i++)
+        {
+            if (_occurrenceStates[i] is "scheduled" or "paused")
+            {
+                _occurrenceStates[i] = "cancelled";
+                occurrences++;
+            }
+        }
+
+        if (deliveries == 0 && occurrences == 0)
+        {
+            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotCancel,
+                "Nothing of this message can be cancelled: it has reached the carrier, or it was already cancelled."));
+        }
+
+        var messages = (deliveries + (occurrences * Recipients)) * Parsed.Segments.Segments;
+        var refund = messages * UnitPriceMicros;
+        _actionRefundMicros += refund;
+        State = "cancelled";
+        return new ActionOutcome("cancelled", (int)messages, refund, Send.Currency, null);
+    }
+
+    /// <summary>Pauses the scheduled occurrences of a scheduled or recurring send.</summary>
+    public ActionOutcome Pause(long now)
+    {
+        Advance(now);
+        if (Immediate || State != "active")
+        {
+            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause,
+                Immediate ? "Only scheduled and recurring sends can be paused." : $"A {State} send cannot be paused."));
+        }
+
+        var paused = 0;
+        for (var i = 0; i < _dueAt.Length; i++)
+        {
+            if (_occurrenceStates[i] == "scheduled")
+            {
+                _occurrenceStates[i] = "paused";
+                paused++;
+            }
+        }
+
+        if (paused == 0)
+        {
+            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause, "This send has no occurrence left to pause."));
+        }
+
+        State = "paused";
+        return new ActionOutcome("paused", 0, 0, Send.Currency, null);
+    }
+
+    /// <summary>Resumes a paused send; occurrences whose time passed while it was paused are skipped and refunded.</summary>
+    public ActionOutcome Resume(long now)
+    {
+        if (State != "paused")
+        {
+            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotResume, $"Only a paused send can be resumed; this one is {State}."));
+        }
+
+        var skipped = 0;
+        var resumed = 0;
+        for (var i = 0; i < _dueAt.Length; i++)
+        {
+            if (_occurrenceStates[i] != "paused")
+            {
+                continue;
+            }
+
+            if (_dueAt[i] <= now)
+            {
+                _occurrenceStates[i] = "skipped";
+                skipped++;
+            }
+            else
+            {
+                _occurrenceStates[i] = "scheduled";
+                resumed++;
+            }
+        }
+
+        var messages = (long)skipped * Recipients * Parsed.Segments.Segments;
+        var refund = messages * UnitPriceMicros;
+        _actionRefundMicros += refund;
+        State = "active";
+        return new ActionOutcome(resumed > 0 ? "scheduled" : "cancelled", (int)messages, refund, Send.Currency, skipped);
+    }
+
+    /// <summary>Calls <paramref name="visit"/> for each recipient of each occurrence the carrier has been handed.</summary>
+    private void ForEachSubmitted(long now, Action<string, int, long> visit)
+    {
+        Advance(now);
+        for (var i = 0; i < _dueAt.Length; i++)
+        {
+            if (_occurrenceStates[i] != "released" || now < _dueAt[i] || (Immediate && _cancelledAt is not null))
+            {
+                continue;
+            }
+
+            foreach (var recipient in Parsed.Recipients)
+            {
+                visit(recipient, i, _dueAt[i]);
+            }
+        }
+    }
+
+    private DeliveryView Delivery(int index, string recipient, long now)
+    {
+        var seq = index + 1;
+        var dueAt = _dueAt[index];
+        var pendingAt = Immediate ? CreatedAt : dueAt;
+        if (Immediate && _cancelledAt is { } cancelledAt)
+        {
+            return new DeliveryView(seq, recipient, "cancelled", null, null, cancelledAt, [("pending", pendingAt), ("cancelled", cancelledAt)]);
+        }
+
+        if (now < dueAt)
+        {
+            return new DeliveryView(seq, recipient, "pending", null, null, pendingAt, [("pending", pendingAt)]);
+        }
+
+        var outcome = SandboxOutcomes.For(recipient);
+        if (outcome.Refused)
+        {
+            return new DeliveryView(seq, recipient, "failed", outcome.RefusedCode, outcome.RefusedMessage, dueAt,
+                [("pending", pendingAt), ("queued", dueAt), ("processing", dueAt), ("failed", dueAt)]);
+        }
+
+        var finalAt = dueAt + (long)_delays.For(outcome.Delay).TotalMilliseconds;
+        if (now < finalAt)
+        {
+            return new DeliveryView(seq, recipient, "sent", null, null, dueAt,
+                [("pending", pendingAt), ("queued", dueAt), ("processing", dueAt), ("sent", dueAt)]);
+        }
+
+        var state = outcome.ReceiptState!;
+        var (code, message) = ReceiptErrors.For(state);
+        return new DeliveryView(seq, recipient, state, code, message, finalAt,
+            [("pending", pendingAt), ("queued", dueAt), ("processing", dueAt), ("sent", dueAt), (state, finalAt)]);
+    }
+}
+
+/// <summary>The sandbox's three receipt delays.</summary>
+internal sealed record MockDelays(TimeSpan Delivery, TimeSpan SlowDelivery, TimeSpan Failure)
+{
+    public TimeSpan For(SandboxDelay delay) => delay switch
+    {
+        SandboxDelay.SlowDelivery => SlowDelivery,
+        SandboxDelay.Failure => Failure,
+        _ => Delivery,
+    };
+}
