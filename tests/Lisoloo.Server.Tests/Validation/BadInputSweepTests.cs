@@ -37,34 +37,67 @@ public sealed record BadInput(string Name, string Method, string Path, Func<stri
     public override string ToString() => Name;
 }
 
+/// <summary>What the sweep runs against.</summary>
+public enum SweepTarget
+{
+    /// <summary>The reference server: real Kestrel, real SQLite.</summary>
+    Server,
+
+    /// <summary>Lisoloo.Sdk.Testing's <c>LisolooMockServer</c>, which must answer every case as the server does.</summary>
+    Mock,
+}
+
 /// <summary>
-/// Table-driven sweep of bad requests against the real server (real Kestrel, real SQLite): each answers with the
-/// exact status, top-level error code and field of the catalogue, never a 500, and nothing is ever debited.
+/// Table-driven sweep of bad requests against the real server (real Kestrel, real SQLite) and against the mock
+/// customers test with (<c>LisolooMockServer</c>): each answers with the exact status, top-level error code and field
+/// of the catalogue, never a 500, and nothing is ever debited. The same table on both keeps the mock from drifting.
 /// </summary>
-[TestFixture]
-public sealed class BadInputSweepTests
+[TestFixture(SweepTarget.Server)]
+[TestFixture(SweepTarget.Mock)]
+public sealed class BadInputSweepTests(SweepTarget target)
 {
     private const string Merchant = "sweep";
     private const decimal OpeningBalance = 1m;
     private const decimal UnitPrice = 0.02m;
     private const string Good = "+14155550100";
 
-    private static readonly ConcurrentDictionary<string, int> Seen = new(StringComparer.Ordinal);
-
-    private TestServer _server = null!;
+    private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
+    private TestServer? _server;
+    private Lisoloo.Sdk.Testing.LisolooMockServer? _mock;
+    private HttpClient _http = null!;
     private string _key = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        Seen.Clear();
+        if (target == SweepTarget.Mock)
+        {
+            _mock = Lisoloo.Sdk.Testing.LisolooMockServer.Start(new() { Balance = OpeningBalance, UnitPrice = UnitPrice, SendPerMinute = 0 });
+            _http = new HttpClient { BaseAddress = new Uri(_mock.Url, TestServer.ApiPath.TrimStart('/')) };
+            _key = _mock.ApiKey;
+            return;
+        }
+
         _server = await TestServer.StartAsync();
         var key = await _server.CreateKeyAsync(merchant: Merchant, balance: OpeningBalance, unitPrice: UnitPrice, sendPerMinute: 100_000);
+        _http = _server.Http;
         _key = key.ApiKey;
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _server.DisposeAsync();
+    public async Task StopAsync()
+    {
+        if (_mock is not null)
+        {
+            _http.Dispose();
+            await _mock.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
 
     [Test]
     [Order(1)]
@@ -73,7 +106,7 @@ public sealed class BadInputSweepTests
     {
         ArgumentNullException.ThrowIfNull(input);
         var response = await SendAsync(input);
-        Seen[input.Name] = response.Status;
+        _seen[input.Name] = response.Status;
 
         var json = response.Json;
         Assert.That(json, Is.Not.Null, "a JSON error envelope: " + response.Body);
@@ -104,12 +137,23 @@ public sealed class BadInputSweepTests
     public async Task After_the_sweep_nothing_was_debited_and_nothing_was_a_500()
     {
         var expected = Cases().Count();
-        Assert.That(Seen, Has.Count.EqualTo(expected), "run the whole fixture: the sweep must have run first");
-        Assert.That(Seen.Where(kv => kv.Value >= 500).Select(kv => kv.Key), Is.Empty, "no 5xx answers");
+        Assert.That(_seen, Has.Count.EqualTo(expected), "run the whole fixture: the sweep must have run first");
+        Assert.That(_seen.Where(kv => kv.Value >= 500).Select(kv => kv.Key), Is.Empty, "no 5xx answers");
+        if (_mock is not null)
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(_mock.Balance, Is.EqualTo(OpeningBalance), "balance unchanged");
+                Assert.That(_mock.Sends, Is.Empty, "no send recorded");
+            });
+            return;
+        }
 
-        var account = (await _server.Store.GetBalanceAsync(Merchant, "test"))!;
-        var ledger = await _server.Store.LedgerTotalsAsync(account.AccountId);
-        var sends = ((Lisoloo.Server.Storage.Sqlite.SqliteStore)_server.Store).Database.Read(c =>
+
+        var server = _server!;
+        var account = (await server.Store.GetBalanceAsync(Merchant, "test"))!;
+        var ledger = await server.Store.LedgerTotalsAsync(account.AccountId);
+        var sends = ((Lisoloo.Server.Storage.Sqlite.SqliteStore)server.Store).Database.Read(c =>
         {
             using var cmd = c.CreateCommand();
             cmd.CommandText = "SELECT COUNT(*) FROM sends WHERE account_id = @a";
@@ -130,11 +174,28 @@ public sealed class BadInputSweepTests
     {
         // The catalogue's 1104 is "more than 1,000 recipients after de-duplication": 1,001 entries of which two are
         // the same number once normalised are 1,000 recipients, and accepted. Its own merchant keeps the sweep's ledger.
-        var key = await _server.CreateKeyAsync(merchant: "dedupe", balance: 100m, unitPrice: 0.01m, sendPerMinute: 1000);
         var to = Numbers(1000).Append("+1 (415) 555-0100").ToArray();
-        var response = await _server.SendRawAsync(HttpMethod.Post, "send", key.ApiKey, Send(new { to, message = "Hi" }));
-        Assert.That(response.Status, Is.EqualTo(201), response.Body);
-        Assert.That(response.Data.GetProperty("total_recipients").GetInt32(), Is.EqualTo(1000));
+        int status;
+        string body;
+        if (_server is not null)
+        {
+            var key = await _server.CreateKeyAsync(merchant: "dedupe", balance: 100m, unitPrice: 0.01m, sendPerMinute: 1000);
+            var response = await _server.SendRawAsync(HttpMethod.Post, "send", key.ApiKey, Send(new { to, message = "Hi" }));
+            (status, body) = (response.Status, response.Body);
+        }
+        else
+        {
+            await using var mock = Lisoloo.Sdk.Testing.LisolooMockServer.Start(new() { Balance = 100m, UnitPrice = 0.01m });
+            using var http = new HttpClient { BaseAddress = new Uri(mock.Url, TestServer.ApiPath.TrimStart('/')) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "send") { Content = new StringContent(Send(new { to, message = "Hi" }), Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("app-key", mock.ApiKey);
+            using var response = await http.SendAsync(request);
+            (status, body) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.That(status, Is.EqualTo(201), body);
+        using var doc = JsonDocument.Parse(body);
+        Assert.That(doc.RootElement.GetProperty("data").GetProperty("total_recipients").GetInt32(), Is.EqualTo(1000));
     }
 
     public static IEnumerable<TestCaseData> Cases() => All().Select(c => new TestCaseData(c).SetName(c.Name));
@@ -308,10 +369,6 @@ public sealed class BadInputSweepTests
             _ => null,
         };
         var method = new HttpMethod(input.Method);
-        if (input.Body is null)
-        {
-            return await _server.SendRawAsync(method, input.Path, key, headers: input.Headers?.ToDictionary());
-        }
 
         // Bytes, not StringContent: the body must reach the server exactly as written (including the empty body).
         var headers = new Dictionary<string, string>(input.Headers ?? new Dictionary<string, string>());
@@ -326,16 +383,20 @@ public sealed class BadInputSweepTests
             request.Headers.TryAddWithoutValidation(k, v);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(input.Body());
-        request.Content = new ByteArrayContent(bytes);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(input.ContentType);
+        var bytes = input.Body is null ? [] : Encoding.UTF8.GetBytes(input.Body());
+        if (input.Body is not null)
+        {
+            request.Content = new ByteArrayContent(bytes);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(input.ContentType);
+        }
+
         if (bytes.Length > HttpPlumbing.MaxBodyBytes)
         {
             // As curl does for big uploads: the server refuses on Content-Length before the body is sent. Without it the
             // server answers 413 and closes while the client is still writing, which HttpClient reports as a broken pipe.
             request.Headers.ExpectContinue = true;
         }
-        using var response = await _server.Http.SendAsync(request);
+        using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         var responseHeaders = response.Headers.Concat(response.Content.Headers)
             .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
