@@ -79,22 +79,52 @@ else
   aot_failed=1; echo "test.sh: native AOT publish of samples/AotSmoke failed or warned:" >&2; grep -E "warning|error" "$aot_dir/publish.log" | tail -20 >&2 || true
 fi
 
-# --- packaging: Lisoloo.Sdk packs (package validation on) with its README, symbols and every target ----------------
+# --- packages: Lisoloo.Sdk, Lisoloo.Sdk.AspNetCore and Lisoloo.Sdk.Testing pack (package validation on) with their
+#     README, symbols and every target, into a local feed with a version of this run; then a customer's test project
+#     (tests/Lisoloo.PackageConsumer.Tests, not in the solution) restores them from that feed and runs -------------------
 pack_passed=0; pack_failed=0
 if [ "$#" -eq 0 ]; then
-  pack_dir="$root/.eng-tmp/pack"; rm -rf "$pack_dir"
-  if dotnet pack "$root/Lisoloo.Sdk" -c Release --no-build -nologo -o "$pack_dir" >"$root/.eng-tmp/pack.log" 2>&1 \
-     && nupkg="$(ls "$pack_dir"/Lisoloo.Sdk.*.nupkg 2>/dev/null | head -n 1)" && [ -n "$nupkg" ] && [ -f "${nupkg%.nupkg}.snupkg" ] \
-     && python3 - "$nupkg" <<'PY'
-import sys, zipfile
-names = set(zipfile.ZipFile(sys.argv[1]).namelist())
-need = {"README.md"} | {f"lib/{t}/Lisoloo.Sdk.dll" for t in ("net462", "net8.0", "net10.0")}
-sys.exit(0 if need <= names else 1)
+  feed="$root/.eng-tmp/feed"; rm -rf "$feed"; : >"$root/.eng-tmp/pack.log"
+  version="0.1.0-ci.$(date +%s)"
+  # Earlier runs' versions in the NuGet cache (each run packs a new one, so a cached package is never stale).
+  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/lisoloo.sdk*/0.1.0-ci.*
+  packed=1
+  for project in Lisoloo.Sdk Lisoloo.Sdk.AspNetCore Lisoloo.Sdk.Testing; do
+    dotnet pack "$root/$project" -c Release --no-build -nologo -o "$feed" -p:PackageVersion="$version" >>"$root/.eng-tmp/pack.log" 2>&1 || packed=0
+  done
+  if [ "$packed" -eq 1 ] && python3 - "$feed" "$version" <<'PY'
+import sys, zipfile, re
+feed, version = sys.argv[1], sys.argv[2]
+expect = {
+    "Lisoloo.Sdk": (("net462", "net8.0", "net10.0"), ("Refit", "Microsoft.Extensions.Http.Resilience")),
+    "Lisoloo.Sdk.AspNetCore": (("net8.0", "net10.0"), ("Lisoloo.Sdk",)),
+    "Lisoloo.Sdk.Testing": (("net8.0", "net10.0"), ("Lisoloo.Sdk", "WireMock.Net.Minimal")),
+}
+ok = True
+for name, (targets, dependencies) in expect.items():
+    package = zipfile.ZipFile(f"{feed}/{name}.{version}.nupkg")
+    symbols = set(zipfile.ZipFile(f"{feed}/{name}.{version}.snupkg").namelist())
+    names = set(package.namelist())
+    nuspec = package.read(f"{name}.nuspec").decode()
+    missing = [f for f in ["README.md"] + [f"lib/{t}/{name}.dll" for t in targets] if f not in names]
+    missing += [f"lib/{t}/{name}.pdb (snupkg)" for t in targets if f"lib/{t}/{name}.pdb" not in symbols]
+    missing += [f"dependency {d}" for d in dependencies if f'id="{d}"' not in nuspec]
+    if name != "Lisoloo.Sdk" and f'id="Lisoloo.Sdk" version="{version}"' not in nuspec:
+        missing.append(f"dependency Lisoloo.Sdk {version}")
+    if missing:
+        ok = False
+        print(f"test.sh: {name} package lacks: {', '.join(missing)}", file=sys.stderr)
+sys.exit(0 if ok else 1)
 PY
   then
-    pack_passed=1; echo "test.sh: Lisoloo.Sdk packs with README, symbols and three targets"
+    if dotnet test "$root/tests/Lisoloo.PackageConsumer.Tests" -c Release -nologo -p:LisolooPackageVersion="$version" \
+         --logger "trx" --results-directory "$results" >>"$root/.eng-tmp/pack.log" 2>&1; then
+      pack_passed=1; echo "test.sh: three packages pack ($version: README, symbols, every target) and a customer's test project passes on them"
+    else
+      pack_failed=1; echo "test.sh: the package consumer tests failed:" >&2; tail -30 "$root/.eng-tmp/pack.log" >&2
+    fi
   else
-    pack_failed=1; echo "test.sh: packing Lisoloo.Sdk failed:" >&2; tail -20 "$root/.eng-tmp/pack.log" >&2
+    pack_failed=1; echo "test.sh: packing failed:" >&2; tail -20 "$root/.eng-tmp/pack.log" >&2
   fi
 fi
 
