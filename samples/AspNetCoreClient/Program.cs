@@ -8,7 +8,7 @@ using Lisoloo.Sdk;
 var builder = WebApplication.CreateBuilder(args);
 
 // Typed client through IHttpClientFactory, options bound from "Lisoloo" and validated at start-up,
-// Polly.Core retries with idempotency keys included.
+// retries (Microsoft.Extensions.Http.Resilience) with idempotency keys included.
 builder.Services.AddLisoloo(builder.Configuration.GetSection("Lisoloo"));
 
 var app = builder.Build();
@@ -50,3 +50,6 @@ app.Run();
 internal sealed record OtpRequest(string Phone);
 
 internal sealed record OtpResponse(string MessageId, string Status);
+
+/// <summary>The app's entry point, public so that samples/CustomerTests can host it with WebApplicationFactory.</summary>
+public partial class Program;
