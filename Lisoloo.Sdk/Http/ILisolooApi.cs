@@ -17,7 +17,7 @@ namespace Lisoloo.Sdk.Http;
 internal interface ILisolooApi
 {
     [Post("/send")]
-    Task<ApiResponse<ApiEnvelope<SendResult>>> SendAsync(
+    Task<HttpResponseMessage> SendAsync(
         [Body] SendPayload payload,
         [Header("app-key")] string apiKey,
         [Header("User-Agent")] string userAgent,
@@ -25,20 +25,20 @@ internal interface ILisolooApi
         CancellationToken cancellationToken);
 
     [Get("/status/{messageId}")]
-    Task<ApiResponse<ApiEnvelope<MessageStatus>>> GetStatusAsync(
+    Task<HttpResponseMessage> GetStatusAsync(
         string messageId,
         [Header("app-key")] string apiKey,
         [Header("User-Agent")] string userAgent,
         CancellationToken cancellationToken);
 
     [Get("/balance")]
-    Task<ApiResponse<ApiEnvelope<BalanceResult>>> GetBalanceAsync(
+    Task<HttpResponseMessage> GetBalanceAsync(
         [Header("app-key")] string apiKey,
         [Header("User-Agent")] string userAgent,
         CancellationToken cancellationToken);
 
     [Post("/calculate")]
-    Task<ApiResponse<ApiEnvelope<CalculateResult>>> CalculateAsync(
+    Task<HttpResponseMessage> CalculateAsync(
         [Body] SendPayload payload,
         [Header("app-key")] string apiKey,
         [Header("User-Agent")] string userAgent,
@@ -50,14 +50,14 @@ internal interface ILisolooApi
     /// delay it, so the request is marked <see cref="RequestAttempts.NoRetry"/>.
     /// </summary>
     [Get("/health")]
-    Task<ApiResponse<ApiEnvelope<HealthResult>>> GetHealthAsync(
+    Task<HttpResponseMessage> GetHealthAsync(
         [Header("app-key")] string apiKey,
         [Header("User-Agent")] string userAgent,
         [Property(RequestAttempts.NoRetry)] bool noRetry,
         CancellationToken cancellationToken);
 
     [Delete("/cancel/{messageId}")]
-    Task<ApiResponse<ApiEnvelope<MessageActionResult>>> CancelAsync(
+    Task<HttpResponseMessage> CancelAsync(
         string messageId,
         [Header("app-key")] string apiKey,
         [Header("User-Agent")] string userAgent,
@@ -65,7 +65,7 @@ internal interface ILisolooApi
         CancellationToken cancellationToken);
 
     [Post("/pause/{messageId}")]
-    Task<ApiResponse<ApiEnvelope<MessageActionResult>>> PauseAsync(
+    Task<HttpResponseMessage> PauseAsync(
         string messageId,
         [Header("app-key")] string apiKey,
         [Header("User-Agent")] string userAgent,
@@ -73,7 +73,7 @@ internal interface ILisolooApi
         CancellationToken cancellationToken);
 
     [Post("/resume/{messageId}")]
-    Task<ApiResponse<ApiEnvelope<MessageActionResult>>> ResumeAsync(
+    Task<HttpResponseMessage> ResumeAsync(
         string messageId,
         [Header("app-key")] string apiKey,
         [Header("User-Agent")] string userAgent,
