@@ -46,6 +46,32 @@ public class ClientBenchmarks
     [Benchmark(Description = "SendAsync, resilience handler (the SDK's strategies)")]
     public Task<LisolooResponse<SendResult>> SendResilient() => _resilient.SendAsync(Request);
 
+    /// <summary>
+    /// <c>client-loop [calls] [plain|resilient]</c>: <c>SendAsync</c> in a loop timed with a stopwatch, three rounds, for
+    /// A/B runs of two builds alternated (quicker than a BenchmarkDotNet job, and free of its harness).
+    /// </summary>
+    public static async Task<int> RunLoopAsync(string[] args)
+    {
+        var calls = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 400_000;
+        var benchmarks = new ClientBenchmarks();
+        benchmarks.Setup();
+        var resilient = args.Length > 1 && args[1] == "resilient";
+        for (var round = 1; round <= 3; round++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (var i = 0; i < calls; i++)
+            {
+                await (resilient ? benchmarks.SendResilient() : benchmarks.SendPlain());
+            }
+
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            Console.WriteLine($"round {round}: {elapsed.TotalMilliseconds * 1000 / calls:F2} us per SendAsync ({(resilient ? "resilient" : "plain")})");
+        }
+
+        benchmarks.Cleanup();
+        return 0;
+    }
+
     private sealed class CannedHandler : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
