@@ -47,11 +47,19 @@ public sealed class WebhookDeliveryTests(StoreKind store)
         await Wait.UntilAsync(() => ForMessage("/signed", sent.Value.MessageId).Count >= 4, TimeSpan.FromSeconds(20), "queued, processing, sent, delivered");
         var deliveries = ForMessage("/signed", sent.Value.MessageId);
         var verifier = new WebhookVerifier(new WebhookVerifierOptions { Secrets = { key.WebhookSecret }, BasicUsername = "hooker", BasicPassword = "s3cret" });
+        var independent = new StandardWebhooks.StandardWebhook(key.WebhookSecret); // an implementation nobody here wrote
         var types = new List<string>();
         foreach (var d in deliveries)
         {
             var result = verifier.Verify(name => d.Headers.GetValueOrDefault(name), d.Body);
             Assert.That(result.IsValid, Is.True, $"verification failed: {result.FailureReason}");
+            var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+            foreach (var (name, value) in d.Headers)
+            {
+                headers[name] = value;
+            }
+
+            Assert.DoesNotThrow(() => independent.Verify(Encoding.UTF8.GetString(d.Body), headers), "the StandardWebhooks package accepts it");
             var timestamp = long.Parse(d.Headers["X-Lisoloo-Timestamp"], System.Globalization.CultureInfo.InvariantCulture);
             Assert.Multiple(() =>
             {
