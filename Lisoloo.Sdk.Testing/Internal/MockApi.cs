@@ -447,15 +447,7 @@ internal sealed class MockApi
             "pause" => send.Pause(now),
             _ => send.Resume(now),
         };
-        var response = Envelope.Success(200, new MessageActionResult
-        {
-            MessageId = messageId,
-            Status = new SmsStatus(outcome.Status),
-            RefundedMessages = outcome.RefundedMessages,
-            RefundedAmount = Money.ToDecimal(outcome.RefundedMicros),
-            Currency = outcome.Currency,
-            SkippedOccurrences = outcome.SkippedOccurrences,
-        }, ServerJsonContext.Default.MessageActionResult, requestId);
+        var response = Envelope.Success(200, Quotes.Action(messageId, outcome), ServerJsonContext.Default.MessageActionResult, requestId);
         Remember(idempotency, 200, response);
         return (200, response);
     }

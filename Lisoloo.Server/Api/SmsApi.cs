@@ -231,15 +231,7 @@ internal sealed class SmsApi(
         MessageIds.Validate(messageId);
         var idempotency = HttpPlumbing.Idempotency(context, Encoding.UTF8.GetBytes(action + " " + messageId));
         var requestId = context.RequestId();
-        byte[] Render(ActionOutcome o) => Envelope.Success(200, new MessageActionResult
-        {
-            MessageId = messageId,
-            Status = new SmsStatus(o.Status),
-            RefundedMessages = o.RefundedMessages,
-            RefundedAmount = Money.ToDecimal(o.RefundedMicros),
-            Currency = o.Currency,
-            SkippedOccurrences = o.SkippedOccurrences,
-        }, ServerJsonContext.Default.MessageActionResult, requestId);
+        byte[] Render(ActionOutcome o) => Envelope.Success(200, Quotes.Action(messageId, o), ServerJsonContext.Default.MessageActionResult, requestId);
 
         AcceptOutcome outcome;
         try

@@ -6,8 +6,8 @@ using Lisoloo.Server.Storage;
 namespace Lisoloo.Server.Sending;
 
 /// <summary>
-/// What a send costs and what its 201 says, and the answers of <c>POST /calculate</c>: pure functions of the parsed
-/// request, the account's price and balance, and the time.
+/// What a send costs and what its 201 says, what a cancel, pause or resume answers, and the answers of
+/// <c>POST /calculate</c>: pure functions of the parsed request, the account's price and balance, and the time.
 /// </summary>
 internal static class Quotes
 {
@@ -39,6 +39,17 @@ internal static class Quotes
         };
         return (result, cost);
     }
+
+    /// <summary>The 200's data of a cancel, pause or resume.</summary>
+    public static MessageActionResult Action(string messageId, ActionOutcome outcome) => new()
+    {
+        MessageId = messageId,
+        Status = new SmsStatus(outcome.Status),
+        RefundedMessages = outcome.RefundedMessages,
+        RefundedAmount = Money.ToDecimal(outcome.RefundedMicros),
+        Currency = outcome.Currency,
+        SkippedOccurrences = outcome.SkippedOccurrences,
+    };
 
     /// <summary>
     /// The answer of <c>POST /calculate</c>: a budget into an SMS count when the body has a <c>budget</c> and no <c>to</c>,

@@ -35,6 +35,25 @@ public sealed class LisolooClientTests
         });
     }
 
+    [TestCase("../balance", "..%2Fbalance")]
+    [TestCase("a/b?c=d#e", "a%2Fb%3Fc%3Dd%23e")]
+    [TestCase("id with spaces", "id%20with%20spaces")]
+    public void MessageId_IsOnePathSegment_EscapedWhateverItHolds(string messageId, string escaped)
+    {
+        using var recorder = new Http.RecordingHandler();
+        recorder.Always(HttpStatusCode.NotFound, """{"status_code":404,"error_code":1401,"message":"No message with this id."}""");
+        using var client = new LisolooClient(new LisolooClientOptions { ApiKey = TestClients.TestKey, BaseUrl = new Uri("https://api.test.local/") }, new HttpClient(recorder));
+
+        Assert.ThrowsAsync<LisolooApiException>(() => client.GetStatusAsync(messageId));
+        Assert.ThrowsAsync<LisolooApiException>(() => client.CancelAsync(messageId));
+
+        Assert.That(recorder.Requests.Select(r => r.Uri.AbsoluteUri), Is.EqualTo(new[]
+        {
+            TestClients.Root + "status/" + escaped,
+            TestClients.Root + "cancel/" + escaped,
+        }));
+    }
+
     [Test]
     public async Task SendAsync_Body_IsSnakeCaseWithoutNulls()
     {
