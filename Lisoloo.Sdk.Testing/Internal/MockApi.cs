@@ -148,10 +148,17 @@ internal sealed class MockApi
 
     private (int Status, byte[] Body) Route(string method, string path, Func<string, string?> header, byte[] body, Dictionary<string, string> headers, string requestId)
     {
+        // One or two segments under the base path, as the server's routes: anything deeper is no endpoint.
         var rest = path.StartsWith(BasePath + "/", StringComparison.Ordinal) ? path[(BasePath.Length + 1)..] : null;
         var slash = rest?.IndexOf('/') ?? -1;
         var endpoint = slash < 0 ? rest : rest![..slash];
-        var id = slash < 0 ? null : Uri.UnescapeDataString(rest![(slash + 1)..]);
+        var id = slash < 0 ? null : rest![(slash + 1)..];
+        if (id is not null && id.Contains('/'))
+        {
+            endpoint = null;
+        }
+
+        id = id is null ? null : Uri.UnescapeDataString(id);
         switch (method, endpoint, id)
         {
             case ("GET", "health", null):

@@ -330,6 +330,8 @@ public sealed class BadInputSweepTests(SweepTarget target)
 
         // ---- routes
         yield return new BadInput("unknown_route", "GET", "nothing-here", null, 404, LisolooErrorCodes.EndpointNotFound, null);
+        yield return new BadInput("status_extra_segment", "GET", "status/0123456789abcdef01234567/more", null, 404, LisolooErrorCodes.EndpointNotFound, null);
+        yield return new BadInput("send_wrong_method", "GET", "send", null, 404, LisolooErrorCodes.EndpointNotFound, null);
     }
 
     private static BadInput Post(string name, Func<string> body, int status, int code, string? field) => new(name, "POST", "send", body, status, code, field);
