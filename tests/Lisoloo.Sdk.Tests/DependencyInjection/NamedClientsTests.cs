@@ -114,6 +114,37 @@ public sealed class NamedClientsTests
     }
 
     [Test]
+    public async Task Factory_SameName_SharesOneCircuitAcrossClientsAndHandlers()
+    {
+        // AddResilienceHandler keeps one pipeline per client name in Polly's registry: every LisolooClient (and every
+        // handler IHttpClientFactory creates, rotation included) of a name reaches the same breaker.
+        using var server = new RecordingHandler().Always(HttpStatusCode.ServiceUnavailable);
+        await using var provider = BuildTestAndLive(server, o =>
+        {
+            o.TimeProvider = new FakeClock();
+            o.Resilience.MaxRetryAttempts = 0;
+            o.Resilience.MinimumThroughput = 2;
+            o.Resilience.FailureRatio = 0.5;
+        });
+        var factory = provider.GetRequiredService<ILisolooClientFactory>();
+        using (var first = factory.CreateClient("test"))
+        {
+            Assert.ThrowsAsync<LisolooApiException>(() => first.GetBalanceAsync());
+            Assert.ThrowsAsync<LisolooApiException>(() => first.GetBalanceAsync());
+        }
+
+        using var later = factory.CreateClient("test");
+        var refused = Assert.ThrowsAsync<LisolooApiException>(() => later.GetBalanceAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.Kind, Is.EqualTo(LisolooFailureKind.CircuitOpen));
+            Assert.That(refused.Attempts, Is.Zero, "refused before anything was sent");
+            Assert.That(server.Count, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task Factory_UnknownName_SaysWhichNamesExist()
     {
         using var server = new RecordingHandler();
