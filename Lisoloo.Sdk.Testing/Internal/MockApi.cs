@@ -22,7 +22,6 @@ internal sealed class MockApi
 {
     public const string BasePath = "/api/v1/lisoloo/sms-api";
 
-    private const int MaxBodyBytes = 256 * 1024;
     private const long KeyId = 1;
 
     private readonly object _gate = new();
@@ -226,22 +225,13 @@ internal sealed class MockApi
     private void Authenticate(Func<string, string?> header)
     {
         var key = header("app-key");
-        if (string.IsNullOrEmpty(key) && header("Authorization") is { } authorization && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            key = authorization[7..].Trim();
-        }
-
         if (string.IsNullOrEmpty(key))
         {
-            throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.MissingApiKey, "The app-key header is missing."));
+            key = RequestRules.Bearer(header("Authorization"));
         }
 
-        if (!KeyMaterial.IsWellFormed(key, out _))
-        {
-            throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.MalformedApiKey, "The app-key is malformed: keys look like sk_test_… or sk_live_…."));
-        }
-
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(ApiKey)))
+        RequestRules.CheckKeyShape(key);
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key!), Encoding.UTF8.GetBytes(ApiKey)))
         {
             throw new ApiErrorException(Errors.InvalidKey());
         }
@@ -260,49 +250,25 @@ internal sealed class MockApi
         headers["X-RateLimit-Reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
         if (!decision.Allowed)
         {
-            throw new ApiErrorException(new ApiError(429, LisolooErrorCodes.RateLimitExceeded,
-                $"Rate limit of {decision.Limit} requests per minute reached for this key; retry in {decision.ResetSeconds} s.")
-            {
-                RetryAfterSeconds = decision.ResetSeconds,
-            });
+            throw new ApiErrorException(RequestRules.RateLimited(decision));
         }
     }
 
     /// <summary>The body as the server reads it: JSON only (415), at most 256 KiB (413), not empty (400, 1101).</summary>
     private static byte[] JsonBody(Func<string, string?> header, byte[] body)
     {
-        var contentType = header("Content-Type");
-        if (!string.IsNullOrEmpty(contentType) && contentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) < 0)
+        RequestRules.CheckContentType(header("Content-Type"));
+        if (body.Length > RequestRules.MaxBodyBytes)
         {
-            throw new ApiErrorException(new ApiError(415, LisolooErrorCodes.UnsupportedMediaType, "The request body must be application/json."));
+            throw new ApiErrorException(RequestRules.TooLarge());
         }
 
-        if (body.Length > MaxBodyBytes)
-        {
-            throw new ApiErrorException(new ApiError(413, LisolooErrorCodes.PayloadTooLarge, $"The request body is larger than {MaxBodyBytes / 1024} KiB."));
-        }
-
-        return body.Length == 0
-            ? throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.MalformedJson, "The request body is empty; a JSON object is expected."))
-            : body;
+        RequestRules.CheckNotEmpty(body.Length);
+        return body;
     }
 
-    /// <summary>The <c>Idempotency-Key</c> header with the SHA-256 of what it protects; null when absent.</summary>
     private static IdempotencyRequest? Idempotency(Func<string, string?> header, ReadOnlySpan<byte> protectedBytes)
-    {
-        if (header("Idempotency-Key") is not { } key)
-        {
-            return null;
-        }
-
-        if (key.Length is 0 or > 255 || key.Any(c => c < 0x21 || c > 0x7e))
-        {
-            throw new ApiErrorException(ApiError.Field("Idempotency-Key", LisolooErrorCodes.InvalidIdempotencyKey,
-                "Idempotency-Key must be 1 to 255 visible ASCII characters."));
-        }
-
-        return new IdempotencyRequest(key, SHA256.HashData(protectedBytes));
-    }
+        => RequestRules.Idempotency(header("Idempotency-Key"), protectedBytes);
 
     /// <summary>The first answer of a key used again with the same request within 24 h; the 409 of one used with another.</summary>
     private (int Status, byte[] Body)? Replay(IdempotencyRequest? idempotency, Dictionary<string, string> headers)

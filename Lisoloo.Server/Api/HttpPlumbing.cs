@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Storage;
@@ -10,7 +9,7 @@ namespace Lisoloo.Server.Api;
 internal static class HttpPlumbing
 {
     /// <summary>Largest request body accepted (a 1,000-recipient send is far below it).</summary>
-    public const int MaxBodyBytes = 256 * 1024;
+    public const int MaxBodyBytes = RequestRules.MaxBodyBytes;
 
     /// <summary>
     /// The request id of this request (also in the <c>X-Request-Id</c> header), kept as the request's
@@ -62,7 +61,7 @@ internal static class HttpPlumbing
         Convert.TryToHexStringLower(random, chars[4..], out _);
     });
 
-    public static ApiError TooLarge() => new(413, LisolooErrorCodes.PayloadTooLarge, $"The request body is larger than {MaxBodyBytes / 1024} KiB.");
+    public static ApiError TooLarge() => RequestRules.TooLarge();
 
     /// <summary>Writes an error envelope with its status and headers.</summary>
     public static Task WriteErrorAsync(HttpContext context, ApiError error)
@@ -88,11 +87,7 @@ internal static class HttpPlumbing
     /// <summary>Reads the whole body (at most <see cref="MaxBodyBytes"/>), refusing other media types than JSON.</summary>
     public static async Task<byte[]> ReadJsonBodyAsync(HttpContext context)
     {
-        var contentType = context.Request.ContentType;
-        if (!string.IsNullOrEmpty(contentType) && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ApiErrorException(new ApiError(415, LisolooErrorCodes.UnsupportedMediaType, "The request body must be application/json."));
-        }
+        RequestRules.CheckContentType(context.Request.ContentType);
 
         if (context.Request.ContentLength > MaxBodyBytes)
         {
@@ -131,10 +126,7 @@ internal static class HttpPlumbing
             }
         }
 
-        if (total == 0)
-        {
-            throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.MalformedJson, "The request body is empty; a JSON object is expected."));
-        }
+        RequestRules.CheckNotEmpty(total);
 
         return total == buffer.Length ? buffer : buffer.AsSpan(0, total).ToArray();
     }
@@ -148,24 +140,11 @@ internal static class HttpPlumbing
         string? key = context.Request.Headers["app-key"];
         if (string.IsNullOrEmpty(key))
         {
-            string? authorization = context.Request.Headers.Authorization;
-            if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            {
-                key = authorization[7..].Trim();
-            }
+            key = RequestRules.Bearer(context.Request.Headers.Authorization);
         }
 
-        if (string.IsNullOrEmpty(key))
-        {
-            throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.MissingApiKey, "The app-key header is missing."));
-        }
-
-        if (!KeyMaterial.IsWellFormed(key, out _))
-        {
-            throw new ApiErrorException(new ApiError(401, LisolooErrorCodes.MalformedApiKey, "The app-key is malformed: keys look like sk_test_… or sk_live_…."));
-        }
-
-        var hash = KeyMaterial.Hash(key);
+        RequestRules.CheckKeyShape(key);
+        var hash = KeyMaterial.Hash(key!);
         var found = cached ? store.FindKeyCachedAsync(hash, context.RequestAborted) : store.FindKeyAsync(hash, context.RequestAborted);
         return found.IsCompletedSuccessfully ? new(found.Result ?? throw new ApiErrorException(Errors.InvalidKey())) : AwaitKeyAsync(found);
     }
@@ -202,29 +181,11 @@ internal static class HttpPlumbing
         headers["X-RateLimit-Reset"] = decision.ResetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!decision.Allowed)
         {
-            throw new ApiErrorException(new ApiError(429, LisolooErrorCodes.RateLimitExceeded,
-                $"Rate limit of {decision.Limit} requests per minute reached for this key; retry in {decision.ResetSeconds} s.")
-            {
-                RetryAfterSeconds = decision.ResetSeconds,
-            });
+            throw new ApiErrorException(RequestRules.RateLimited(decision));
         }
     }
 
     /// <summary>The <c>Idempotency-Key</c> header with the SHA-256 of what it protects; null when absent.</summary>
     public static IdempotencyRequest? Idempotency(HttpContext context, ReadOnlySpan<byte> protectedBytes)
-    {
-        string? key = context.Request.Headers["Idempotency-Key"];
-        if (key is null)
-        {
-            return null;
-        }
-
-        if (key.Length is 0 or > 255 || key.Any(c => c < 0x21 || c > 0x7e))
-        {
-            throw new ApiErrorException(ApiError.Field("Idempotency-Key", LisolooErrorCodes.InvalidIdempotencyKey,
-                "Idempotency-Key must be 1 to 255 visible ASCII characters."));
-        }
-
-        return new IdempotencyRequest(key, SHA256.HashData(protectedBytes));
-    }
+        => RequestRules.Idempotency(context.Request.Headers["Idempotency-Key"], protectedBytes);
 }
