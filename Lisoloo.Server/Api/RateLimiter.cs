@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Lisoloo.Server.Api;
 
-/// <summary>The rate-limited endpoint families of CONTRACT.md.</summary>
+/// <summary>The rate-limited endpoint families of docs/contract.md.</summary>
 internal enum RateLimitedEndpoint
 {
     Send,

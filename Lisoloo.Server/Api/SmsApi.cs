@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace Lisoloo.Server.Api;
 
-/// <summary>The v1 endpoints of CONTRACT.md under <c>/api/v1/lisoloo/sms-api</c>.</summary>
+/// <summary>The v1 endpoints of docs/contract.md under <c>/api/v1/lisoloo/sms-api</c>.</summary>
 internal sealed class SmsApi(
     IKeyStore keys,
     IAccountStore accounts,

@@ -7,7 +7,7 @@ using Lisoloo.Sdk.Webhooks;
 
 namespace Lisoloo.Server.Webhooks;
 
-/// <summary>The webhook event envelope of CONTRACT.md, written once at insert time so every attempt carries the same bytes.</summary>
+/// <summary>The webhook event envelope of docs/contract.md, written once at insert time so every attempt carries the same bytes.</summary>
 internal static class EventPayload
 {
     /// <summary>The event type for a recipient reaching <paramref name="status"/>; null when the state has no event.</summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Lisoloo.Server.Carriers.Sandbox;
 
 /// <summary>
-/// The deterministic carrier of test keys (CONTRACT.md): the outcome is a pure function of the recipient
+/// The deterministic carrier of test keys (docs/contract.md): the outcome is a pure function of the recipient
 /// (<see cref="SandboxOutcomes"/>), and the receipt is announced at submit with its due time, so it survives restarts
 /// through the deliveries table.
 /// <list type="table">
