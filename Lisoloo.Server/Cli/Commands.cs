@@ -9,12 +9,19 @@ using Lisoloo.Server.Storage;
 namespace Lisoloo.Server.Cli;
 
 /// <summary>
-/// The executable's verbs: <c>serve</c> (default) and the operator commands, each printing one JSON object on stdout
-/// (errors as <c>{"error": "..."}</c> on stderr with exit code 1).
+/// The executable's verbs: <c>serve</c> (default) and the operator commands, each printing one JSON object on stdout.
+/// Failures print one line on stderr, <c>{"error": "..."}</c>, never a stack trace: exit code 2 for a command line that
+/// does not parse, 1 for everything else (a setting to fix, a refused operation, a store that cannot be opened).
 /// </summary>
 internal static class Commands
 {
-    public static Task<int> RunAsync(string[] args)
+    /// <summary>The exit code of a command line that does not parse.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>The exit code of any other failure.</summary>
+    public const int Failure = 1;
+
+    public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Lisoloo reference server: the v1 SMS API on embedded SQLite, and its operator commands.")
         {
@@ -33,13 +40,30 @@ internal static class Commands
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // Like every other failure of the operator commands: one JSON object on stderr, exit code 1 (not the help text).
-            Console.Error.WriteLine(Json(w => w.WriteString("error", string.Join(" ", parsed.Errors.Select(e => e.Message)) + " See --help.")));
-            return Task.FromResult(1);
+            // One JSON line on stderr like every other failure (not the help text), with the usage exit code.
+            await Console.Error.WriteLineAsync(Error(string.Join(" ", parsed.Errors.Select(e => e.Message)) + " See --help.")).ConfigureAwait(false);
+            return UsageError;
         }
 
-        return parsed.InvokeAsync();
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A setting to fix (the validation message names it), a value that does not convert, a data folder or store
+            // that cannot be opened: what to do, on one line; the stack trace would only hide it.
+            await Console.Error.WriteLineAsync(Error(Describe(ex))).ConfigureAwait(false);
+            return Failure;
+        }
     }
+
+    /// <summary>What went wrong, on one line: the settings' own messages, else the exception's.</summary>
+    internal static string Describe(Exception exception) => exception switch
+    {
+        Microsoft.Extensions.Options.OptionsValidationException invalid => string.Join(" ", invalid.Failures),
+        _ => exception.Message.ReplaceLineEndings(" "),
+    };
 
     private static Command KeysCommand()
     {
@@ -192,15 +216,19 @@ internal static class Commands
         }
         catch (ArgumentException ex)
         {
-            await Console.Error.WriteLineAsync(Json(w => w.WriteString("error", ex.Message))).ConfigureAwait(false);
-            return 1;
+            await Console.Error.WriteLineAsync(Error(ex.Message)).ConfigureAwait(false);
+            return Failure;
         }
     }
 
-    private static string Json(Action<Utf8JsonWriter> body)
+    /// <summary><c>{"error": "..."}</c> on one line.</summary>
+    private static string Error(string message) => Json(w => w.WriteString("error", message), indented: false);
+
+    private static string Json(Action<Utf8JsonWriter> body, bool indented = true)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        // Relaxed escaping: a terminal shows ' and … as they are, and nothing here is embedded in HTML.
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             body(w);
