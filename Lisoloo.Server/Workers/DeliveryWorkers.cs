@@ -37,13 +37,13 @@ internal abstract class LoopWorker(ILogger logger, TimeProvider time) : Backgrou
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var failures = 0;
+        var failures = new WorkerFailures(logger, GetType().Name);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var more = await StepAsync(stoppingToken).ConfigureAwait(false);
-                failures = 0;
+                failures.Succeeded();
                 if (!more)
                 {
                     await IdleAsync(stoppingToken).ConfigureAwait(false);
@@ -60,15 +60,44 @@ internal abstract class LoopWorker(ILogger logger, TimeProvider time) : Backgrou
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                failures++;
-                logger.LogError(ex, "{Worker} step failed ({Failures} in a row); the work stays in the store and is retried", GetType().Name, failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * failures * failures)), time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(failures.Failed(ex), time, stoppingToken).ConfigureAwait(false);
             }
         }
     }
 }
 
-/// <summary>Releases due scheduled and recurring occurrences into pending deliveries.</summary>
+/// <summary>
+/// A background loop's failures in a row: the first is logged with its exception and the work stays in the store;
+/// the next ones only back off (0.1 s, 0.4 s, … up to 5 s), so an outage does not log a stack trace per step; the first
+/// success after them says how many there were. The loop itself never ends on a failure, so the host never stops on one.
+/// </summary>
+internal sealed class WorkerFailures(ILogger logger, string worker)
+{
+    private int _count;
+
+    /// <summary>Records a failure; returns how long to wait before the next try.</summary>
+    public TimeSpan Failed(Exception exception)
+    {
+        _count++;
+        if (_count == 1)
+        {
+            logger.LogWarning(exception, "{Worker} failed; the work stays in the store and is tried again until it succeeds", worker);
+        }
+
+        return TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * _count * _count));
+    }
+
+    /// <summary>Records a success, saying so when it ends a run of failures.</summary>
+    public void Succeeded()
+    {
+        if (_count > 0)
+        {
+            logger.LogInformation("{Worker} works again after {Failures} failure(s) in a row", worker, _count);
+            _count = 0;
+        }
+    }
+}
+
 internal sealed class SchedulerWorker(IDeliveryStore store, WorkSignals signals, ServerMetrics metrics, IOptions<ServerOptions> options, TimeProvider time, ILogger<SchedulerWorker> logger)
     : LoopWorker(logger, time)
 {
@@ -464,8 +493,10 @@ internal sealed class HousekeepingWorker(ISendStore sends, ICarrierStore carrier
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastPurge = DateTimeOffset.MinValue;
+        var failures = new WorkerFailures(logger, nameof(HousekeepingWorker));
         while (!stoppingToken.IsCancellationRequested)
         {
+            TimeSpan wait;
             try
             {
                 await limiter.TrimAsync(stoppingToken).ConfigureAwait(false);
@@ -478,7 +509,22 @@ internal sealed class HousekeepingWorker(ISendStore sends, ICarrierStore carrier
                     logger.LogDebug("Purged {Count} held receipts and inbound parts older than 24 h", purged);
                 }
 
-                await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken).ConfigureAwait(false);
+                failures.Succeeded();
+                wait = TimeSpan.FromMinutes(1);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A store error (down, read-only, disk full) must not end the loop: an exception out of ExecuteAsync stops the host.
+                wait = failures.Failed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
