@@ -29,20 +29,54 @@ internal static class OpenApiDocs
                 {
                     Title = "Lisoloo SMS API",
                     Version = "v1",
-                    Description = "Bulk SMS: immediate, scheduled and recurring sends, status, balance, webhooks. Every endpoint but /health needs the app-key header. Errors use one envelope and the catalogue in docs/server.md.",
+                    Description = "Bulk SMS: immediate, scheduled and recurring sends, status, balance, webhooks. Every endpoint but /health needs the app-key header. Errors use one envelope and the catalogue in docs/server.md; the contract is docs/contract.md.",
+                    License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
                 };
-                document.Servers = [];
+                document.Servers =
+                [
+                    new OpenApiServer { Url = "https://apps.api.bloonio.com", Description = "The hosted Lisoloo API" },
+                    new OpenApiServer { Url = "http://127.0.0.1:5080", Description = "The reference server on its defaults (dotnet run --project Lisoloo.Server)" },
+                ];
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
                 {
                     ["app-key"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "app-key", Description = "sk_test_… or sk_live_…" },
                 };
+
+                // Every operation needs the key, but /health (an empty requirement list lifts the document's).
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("app-key", document)] = [] }];
+                foreach (var (path, item) in document.Paths)
+                {
+                    if (path.EndsWith("/health", StringComparison.Ordinal))
+                    {
+                        foreach (var operation in item.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+                        {
+                            operation.Security = [];
+                        }
+                    }
+                }
+
+                document.Tags = new HashSet<OpenApiTag> { new() { Name = "SMS", Description = "The v1 endpoints: sends, status, balance, prices, health, and actions on a send." } };
                 return Task.CompletedTask;
             });
             o.AddSchemaTransformer((schema, context, _) =>
             {
                 var type = context.JsonTypeInfo.Type;
+                if (type == typeof(WireDocs.Recipients) || type == typeof(WireDocs.Recipients?))
+                {
+                    // One number may be sent as a bare string.
+                    schema.Type = null;
+                    schema.Properties?.Clear();
+                    schema.OneOf =
+                    [
+                        new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String }, MinItems = 1, MaxItems = 1000, Description = "1 to 1,000 phone numbers (E.164 after normalisation)" },
+                        new OpenApiSchema { Type = JsonSchemaType.String, Description = "one phone number" },
+                    ];
+                    return Task.CompletedTask;
+                }
+
                 string[]? values = type == typeof(SmsStatus) || type == typeof(SmsStatus?) ? [.. SmsStatus.All]
+                    : type == typeof(WireDocs.RequestedSendingType) || type == typeof(WireDocs.RequestedSendingType?) ? ["immediate", "instant", "scheduled", "recurring"]
                     : type == typeof(SendingType) || type == typeof(SendingType?) ? ["immediate", "scheduled", "recurring"]
                     : type == typeof(SmsEncoding) || type == typeof(SmsEncoding?) ? ["gsm7", "ucs2"]
                     : type == typeof(RecurrenceFrequency) || type == typeof(RecurrenceFrequency?) ? ["daily", "weekly", "monthly", "yearly"]
@@ -78,11 +112,17 @@ internal static class OpenApiDocs
 /// <summary>Documentation shapes of the wire (the handlers parse bodies field by field, see <c>SendParser</c>).</summary>
 internal static class WireDocs
 {
+    /// <summary>The recipients: an array of phone numbers, or one number as a bare string.</summary>
+    internal readonly struct Recipients;
+
+    /// <summary>How the message is sent; <c>instant</c> is an alias of <c>immediate</c>, and absent means immediate unless a schedule is given.</summary>
+    internal readonly struct RequestedSendingType;
+
     /// <summary>The body of <c>POST /send</c>.</summary>
     internal sealed class SendBody
     {
         [JsonPropertyName("to")]
-        public required IReadOnlyList<string> To { get; init; }
+        public required Recipients To { get; init; }
 
         [JsonPropertyName("message")]
         public required string Message { get; init; }
@@ -91,7 +131,7 @@ internal static class WireDocs
         public string? SenderId { get; init; }
 
         [JsonPropertyName("sending_type")]
-        public SendingType? SendingType { get; init; }
+        public RequestedSendingType? SendingType { get; init; }
 
         [JsonPropertyName("callback_url")]
         public string? CallbackUrl { get; init; }
@@ -157,13 +197,13 @@ internal static class WireDocs
         public string? Message { get; init; }
 
         [JsonPropertyName("to")]
-        public IReadOnlyList<string>? To { get; init; }
+        public Recipients? To { get; init; }
 
         [JsonPropertyName("sender_id")]
         public string? SenderId { get; init; }
 
         [JsonPropertyName("sending_type")]
-        public SendingType? SendingType { get; init; }
+        public RequestedSendingType? SendingType { get; init; }
 
         [JsonPropertyName("scheduled_dates")]
         public IReadOnlyList<ScheduledDateBody>? ScheduledDates { get; init; }
