@@ -45,6 +45,15 @@ internal static class Errors
 
     public static ApiError Conflict(int code, string message) => new(409, code, message);
 
+    /// <summary>
+    /// No carrier route covers these recipients (422, 1503), each named by its field: the send is refused whole and
+    /// nothing is charged, so that a 201 always means every recipient will be tried.
+    /// </summary>
+    public static ApiError NotCovered(IReadOnlyList<(string Field, string Number)> uncovered) =>
+        new(422, LisolooErrorCodes.DestinationNotCovered,
+            uncovered.Count == 1 ? $"No carrier route covers {uncovered[0].Field}." : $"No carrier route covers {uncovered[0].Field} ({uncovered.Count} recipients in all).",
+            [.. uncovered.Select(u => new FieldError(u.Field, LisolooErrorCodes.DestinationNotCovered, $"No carrier route covers {u.Number}."))]);
+
     /// <summary>The key is unknown or revoked (401, 1003).</summary>
     public static ApiError InvalidKey() => new(401, LisolooErrorCodes.InvalidApiKey, "The app-key is unknown or revoked.");
 }

@@ -89,11 +89,10 @@ internal sealed class SmsApi(
 
         // Refused only when no route is configured at all: a configured route that is down for the moment (an SMSC
         // reconnecting) queues the messages, which go out once it is back (/health shows its state).
-        if (carriers.For(key.Environment) is null)
-        {
-            throw new ApiErrorException(new ApiError(503, LisolooErrorCodes.CarrierUnavailable,
+        var carrier = carriers.For(key.Environment)
+            ?? throw new ApiErrorException(new ApiError(503, LisolooErrorCodes.CarrierUnavailable,
                 $"No carrier route is configured for {key.Environment} keys; nothing was charged.") { RetryAfterSeconds = 30 });
-        }
+        RefuseUncovered(carrier, parsed);
 
         var now = time.GetUtcNow();
         var messageId = Storage.TimeOrderedId.New(now.ToUnixTimeMilliseconds(), 12);
@@ -122,6 +121,24 @@ internal sealed class SmsApi(
         }
 
         await HttpPlumbing.WriteJsonAsync(context, outcome.Status, outcome.Response).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses the whole send (422, 1503) when a recipient has no route, naming each one by its field.</summary>
+    private static void RefuseUncovered(ICarrier carrier, ParsedSend parsed)
+    {
+        List<(string Field, string Number)>? uncovered = null;
+        for (var i = 0; i < parsed.Recipients.Count; i++)
+        {
+            if (!carrier.Covers(parsed.Recipients[i]))
+            {
+                (uncovered ??= []).Add((parsed.RecipientFields[i], parsed.Recipients[i]));
+            }
+        }
+
+        if (uncovered is not null)
+        {
+            throw new ApiErrorException(Errors.NotCovered(uncovered));
+        }
     }
 
     // ------------------------------------------------------------------ GET /status/{id}

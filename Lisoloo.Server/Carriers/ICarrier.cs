@@ -25,6 +25,12 @@ internal interface ICarrier
     string Describe();
 
     /// <summary>
+    /// Whether the carrier has a route to <paramref name="recipient"/> (E.164), whatever the route's state now: a send
+    /// with a recipient no route covers is refused at <c>POST /send</c> (422, 1503). Every number, unless the carrier says otherwise.
+    /// </summary>
+    bool Covers(string recipient) => true;
+
+    /// <summary>
     /// Submits a batch: one task per delivery, in the batch's order, each completing as soon as that delivery's outcome
     /// is known. The dispatcher stores outcomes as they complete, so a crash repeats only what was in flight, not the
     /// whole batch. A task that faults leaves its delivery leased; it is claimed again when the lease ends.

@@ -11,6 +11,7 @@ namespace Lisoloo.Server.Sending;
 internal sealed record ParsedSend(
     string SendingType,
     IReadOnlyList<string> Recipients,
+    IReadOnlyList<string> RecipientFields,
     int DuplicatesRemoved,
     string Message,
     SegmentInfo Segments,
@@ -103,7 +104,7 @@ internal static class SendParser
             }
         }
 
-        var (recipients, duplicates) = ParseRecipients(root, errors);
+        var (recipients, fields, duplicates) = ParseRecipients(root, errors);
         var (message, segments) = ParseMessage(root, errors);
         var senderId = ParseSenderId(root, context, errors);
         var callbackUrl = ParseCallbackUrl(root, context, errors);
@@ -165,7 +166,7 @@ internal static class SendParser
             throw new ApiErrorException(ApiError.Validation(errors.Count > MaxFieldErrors ? errors.GetRange(0, MaxFieldErrors) : errors));
         }
 
-        return new ParsedSend(type, recipients, duplicates, message!, segments!, senderId, callbackUrl, cancelWithin, occurrences, pastDropped, zoneName, scheduleJson);
+        return new ParsedSend(type, recipients, fields, duplicates, message!, segments!, senderId, callbackUrl, cancelWithin, occurrences, pastDropped, zoneName, scheduleJson);
     }
 
     /// <summary>True when the property exists and is not JSON null (null means "absent" for optional fields).</summary>
@@ -197,12 +198,13 @@ internal static class SendParser
         }
     }
 
-    private static (IReadOnlyList<string> Numbers, int Duplicates) ParseRecipients(JsonElement root, List<FieldError> errors)
+    /// <summary>The recipients, normalised and de-duplicated, each with the field it came from (<c>to[i]</c> of its first appearance, or <c>to</c>).</summary>
+    private static (IReadOnlyList<string> Numbers, IReadOnlyList<string> Fields, int Duplicates) ParseRecipients(JsonElement root, List<FieldError> errors)
     {
         if (!TryGet(root, "to", out var to))
         {
             errors.Add(new FieldError("to", LisolooErrorCodes.MissingRecipients, "to is required: 1 to 1,000 phone numbers in E.164."));
-            return ([], 0);
+            return ([], [], 0);
         }
 
         if (to.ValueKind == JsonValueKind.String)
@@ -212,29 +214,30 @@ internal static class SendParser
             {
                 if (PhoneNumbers.TryNormalize(single, out var e164))
                 {
-                    return ([e164], 0);
+                    return ([e164], ["to"], 0);
                 }
 
                 errors.Add(new FieldError("to", LisolooErrorCodes.InvalidRecipient, "to is not a valid phone number (E.164: + then 8 to 15 digits)."));
             }
 
-            return ([], 0);
+            return ([], [], 0);
         }
 
         if (to.ValueKind != JsonValueKind.Array)
         {
             errors.Add(WrongType("to", "an array of phone numbers"));
-            return ([], 0);
+            return ([], [], 0);
         }
 
         var count = to.GetArrayLength();
         if (count == 0)
         {
             errors.Add(new FieldError("to", LisolooErrorCodes.MissingRecipients, "to must hold at least one phone number."));
-            return ([], 0);
+            return ([], [], 0);
         }
 
         var numbers = new List<string>(count);
+        var fields = new List<string>(count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var item in to.EnumerateArray())
@@ -249,6 +252,7 @@ internal static class SendParser
                 else if (seen.Add(e164))
                 {
                     numbers.Add(e164);
+                    fields.Add(field);
                 }
             }
 
@@ -260,10 +264,10 @@ internal static class SendParser
         if (numbers.Count > MaxRecipients)
         {
             errors.Add(new FieldError("to", LisolooErrorCodes.TooManyRecipients, $"to holds {numbers.Count} distinct numbers; at most {MaxRecipients} are allowed per request."));
-            return ([], 0);
+            return ([], [], 0);
         }
 
-        return (numbers, count - numbers.Count - CountInvalid(errors));
+        return (numbers, fields, count - numbers.Count - CountInvalid(errors));
     }
 
     private static int CountInvalid(List<FieldError> errors)

@@ -125,6 +125,9 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         return tasks;
     }
 
+    /// <inheritdoc />
+    public bool Covers(string recipient) => Route(recipient) is not null;
+
     /// <summary>The connection whose longest prefix matches <paramref name="recipient"/>, or null.</summary>
     public SmppConnection? Route(string recipient)
     {

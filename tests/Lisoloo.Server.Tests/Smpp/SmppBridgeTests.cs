@@ -351,20 +351,26 @@ public sealed class SmppBridgeTests(StoreKind store)
         Assert.That(binds, Is.EquivalentTo(new[] { "transmitter", "receiver" }));
     }
 
-    [Test]
-    public async Task A_destination_no_connection_covers_fails_with_1503_and_is_refunded()
+    [TestCase(new[] { "+14155550100" }, new[] { "to[0]" })]
+    [TestCase(new[] { "+243870000001", "+14155550100", "+33612345678", "+243870000002" }, new[] { "to[1]", "to[2]" })]
+    public async Task A_send_with_a_destination_no_connection_covers_is_refused_whole_and_nothing_is_charged(string[] to, string[] uncovered)
     {
         await using var server = await StartServerAsync();
-        var key = await server.CreateKeyAsync(merchant: "uncovered", environment: "live", balance: 1m, unitPrice: 0.1m);
+        var key = await server.CreateKeyAsync(merchant: "uncovered-" + to.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), environment: "live", balance: 1m, unitPrice: 0.1m);
         using var client = server.Client(key.ApiKey);
-        var sent = await client.SendAsync(new SendRequest(["+14155550100"], "Nowhere to go"));
-        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Failed);
-        var recipient = (await client.GetStatusAsync(sent.Value.MessageId)).Value.Recipients.Single();
-        Assert.Multiple(async () =>
+
+        var refused = Assert.ThrowsAsync<LisolooApiException>(() => client.SendAsync(new SendRequest(to, "Nowhere to go")));
+        var balance = (await client.GetBalanceAsync()).Value.Balance;
+        var submits = (await _smsc.GetStatsAsync()).Submits;
+
+        Assert.Multiple(() =>
         {
-            Assert.That(recipient.ErrorCode, Is.EqualTo(LisolooErrorCodes.DestinationNotCovered));
-            Assert.That((await client.GetBalanceAsync()).Value.Balance, Is.EqualTo(1m));
-            Assert.That((await _smsc.GetStatsAsync()).Submits, Is.Zero);
+            Assert.That((refused!.Status, refused.ErrorCode), Is.EqualTo((422, LisolooErrorCodes.DestinationNotCovered)));
+            Assert.That(refused.FieldErrors.Select(e => (e.Field, e.ErrorCode)), Is.EqualTo(uncovered.Select(f => (f, LisolooErrorCodes.DestinationNotCovered))),
+                "each uncovered recipient named by its index, the covered ones not");
+            Assert.That(refused.FieldErrors[0].Message, Does.Contain(to[int.Parse(uncovered[0][3..^1], System.Globalization.CultureInfo.InvariantCulture)]));
+            Assert.That(balance, Is.EqualTo(1m), "nothing charged");
+            Assert.That(submits, Is.Zero, "nothing submitted");
         });
     }
 
