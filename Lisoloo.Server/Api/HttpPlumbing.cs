@@ -20,7 +20,13 @@ internal static class HttpPlumbing
     public static string RequestId(this HttpContext context) => context.TraceIdentifier;
 
     /// <summary>Assigns the request id and turns every failure into the contract's error envelope: 4xx for the caller's mistakes, 500 (1501) for ours, never a stack trace.</summary>
-    public static IApplicationBuilder UseLisolooErrors(this IApplicationBuilder app) => app.Use(async (HttpContext context, RequestDelegate next) =>
+    public static IApplicationBuilder UseLisolooErrors(this IApplicationBuilder app)
+    {
+        var outages = app.ApplicationServices.GetRequiredService<StoreOutageMonitor>();
+        return app.Use((HttpContext context, RequestDelegate next) => HandleAsync(context, next, outages));
+    }
+
+    private static async Task HandleAsync(HttpContext context, RequestDelegate next, StoreOutageMonitor outages)
     {
         // A correlation id, not a secret: 96 bits from the shared PRNG are unique enough, and cost no CSPRNG call per request.
         var requestId = NewRequestId();
@@ -44,13 +50,20 @@ internal static class HttpPlumbing
         {
             // The client went away; nothing to answer.
         }
+        catch (Exception ex) when (!context.Response.HasStarted && StoreOutage.Is(ex))
+        {
+            // The store is down, read-only or full: nothing was done (every write is one transaction), so the caller may
+            // simply retry. The monitor logs the outage once, not a stack trace per request.
+            outages.Refused(ex);
+            await WriteErrorAsync(context, StoreOutage.Error()).ConfigureAwait(false);
+        }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lisoloo.Server.Api")
                 .LogError(ex, "Unhandled error for {Method} {Path} ({RequestId})", context.Request.Method, context.Request.Path.Value, requestId);
             await WriteErrorAsync(context, new ApiError(500, LisolooErrorCodes.InternalError, "Internal error. Quote the request id to support.")).ConfigureAwait(false);
         }
-    });
+    }
 
     /// <summary><c>req_</c> and 24 lowercase hex digits.</summary>
     internal static string NewRequestId() => string.Create(28, 0, static (chars, _) =>

@@ -19,6 +19,7 @@ internal sealed class SmsApi(
     IAccountStore accounts,
     ISendStore sends,
     IStoreHealth storeHealth,
+    StoreOutageMonitor outages,
     IRateLimiter limiter,
     CarrierRouter carriers,
     WorkSignals signals,
@@ -39,36 +40,37 @@ internal sealed class SmsApi(
             .WithDescription("1–1,000 recipients; billed recipients × segments × occurrences at submit. Optional Idempotency-Key header.")
             .JsonBody<WireDocs.SendBody>()
             .Produces<WireDocs.Success<SendResult>>(201)
-            .Errors(400, 401, 402, 409, 413, 415, 429, 503);
+            .Errors(400, 401, 402, 409, 413, 415, 422, 429, 503);
         group.MapGet("/status/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.StatusAsync(c, message_id)).WithName("status")
             .WithSummary("Aggregate status, per-recipient and per-occurrence rows")
             .Produces<WireDocs.Success<MessageStatus>>(200)
-            .Errors(400, 401, 404, 429);
+            .Errors(400, 401, 404, 429, 503);
         group.MapGet("/balance", (HttpContext c, SmsApi api) => api.BalanceAsync(c)).WithName("balance")
             .WithSummary("Balance, reserved amount, unit price, currency, environment")
             .Produces<WireDocs.Success<BalanceResult>>(200)
-            .Errors(401, 429);
+            .Errors(401, 429, 503);
         group.MapPost("/calculate", (HttpContext c, SmsApi api) => api.CalculateAsync(c)).WithName("calculate")
             .WithSummary("A budget into an SMS count, or a would-be send into its exact cost")
             .JsonBody<WireDocs.CalculateBody>()
             .Produces<WireDocs.Success<CalculateResult>>(200)
-            .Errors(400, 401, 413, 415, 429);
+            .Errors(400, 401, 413, 415, 429, 503);
         group.MapGet("/health", (HttpContext c, SmsApi api) => api.HealthAsync(c)).WithName("health")
             .WithSummary("Liveness and readiness of the store and carrier routes (no key needed)")
             .Produces<WireDocs.Success<HealthResult>>(200)
-            .Produces<WireDocs.Success<HealthResult>>(503);
+            .Produces<WireDocs.Success<HealthResult>>(503)
+            .RetryAfterHeaders();
         group.MapDelete("/cancel/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "cancel")).WithName("cancel")
             .WithSummary("Cancel what has not reached the carrier, and refund it")
             .Produces<WireDocs.Success<MessageActionResult>>(200)
-            .Errors(400, 401, 404, 409, 429);
+            .Errors(400, 401, 404, 409, 429, 503);
         group.MapPost("/pause/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "pause")).WithName("pause")
             .WithSummary("Pause a scheduled or recurring send")
             .Produces<WireDocs.Success<MessageActionResult>>(200)
-            .Errors(400, 401, 404, 409, 429);
+            .Errors(400, 401, 404, 409, 429, 503);
         group.MapPost("/resume/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "resume")).WithName("resume")
             .WithSummary("Resume a paused send; occurrences missed while paused are skipped and refunded")
             .Produces<WireDocs.Success<MessageActionResult>>(200)
-            .Errors(400, 401, 404, 409, 429);
+            .Errors(400, 401, 404, 409, 429, 503);
         app.MapFallback((HttpContext c) => HttpPlumbing.WriteErrorAsync(c, new ApiError(404, LisolooErrorCodes.EndpointNotFound,
             $"No endpoint {c.Request.Method} {c.Request.Path.Value}. The v1 API lives under {BasePath}.")));
     }
@@ -204,10 +206,19 @@ internal sealed class SmsApi(
     {
         var checks = new Dictionary<string, HealthCheck>(StringComparer.Ordinal);
         var storeOk = await storeHealth.PingAsync(context.RequestAborted).ConfigureAwait(false);
+        string? cannotWrite = null;
+        if (storeOk && (outages.Failing || time.GetUtcNow() - outages.LastSuccess > TimeSpan.FromSeconds(5)))
+        {
+            // A full disk or a read-only store still answers reads: when the last write failed, or none changed a row
+            // in the last 5 s (an idle server), write one row to find out.
+            cannotWrite = await storeHealth.ProbeWriteAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        storeOk &= cannotWrite is null;
         checks["store"] = new HealthCheck
         {
             Status = storeOk ? "healthy" : "unhealthy",
-            Description = storeHealth.Provider + (storeOk ? ": reachable" : ": unreachable"),
+            Description = storeHealth.Provider + (storeOk ? ": reachable and writable" : cannotWrite is not null ? ": cannot write: " + cannotWrite : ": unreachable"),
         };
         var degraded = false;
         foreach (var carrier in carriers.All)
@@ -236,6 +247,11 @@ internal sealed class SmsApi(
         var status = !storeOk ? "unhealthy" : degraded ? "degraded" : "healthy";
         var result = new HealthResult { Status = status, Version = ServerInfo.Version, Time = time.GetUtcNow(), Checks = checks };
         var code = storeOk ? 200 : 503;
+        if (!storeOk)
+        {
+            context.Response.Headers.RetryAfter = StoreOutage.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
         await HttpPlumbing.WriteJsonAsync(context, code, Envelope.Success(code, result, ServerJsonContext.Default.HealthResult, context.RequestId())).ConfigureAwait(false);
     }
 
@@ -295,7 +311,7 @@ internal static class EndpointDocs
             };
         });
 
-    /// <summary>Declares the error envelope for each status.</summary>
+    /// <summary>Declares the error envelope for each status, and the <c>Retry-After</c> header of 429 and 503.</summary>
     public static RouteHandlerBuilder Errors(this RouteHandlerBuilder builder, params int[] statuses)
     {
         foreach (var status in statuses)
@@ -303,6 +319,26 @@ internal static class EndpointDocs
             builder.Produces<WireDocs.Error>(status);
         }
 
-        return builder;
+        return builder.RetryAfterHeaders();
     }
+
+    /// <summary>Documents the <c>Retry-After</c> header on the operation's 429 and 503 responses.</summary>
+    public static RouteHandlerBuilder RetryAfterHeaders(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var (status, text) in new[] { ("429", "Seconds until the key's rate-limit window resets."), ("503", "Seconds to wait before sending the same request again (nothing was done).") })
+            {
+                if (operation.Responses?.TryGetValue(status, out var response) == true && response is Microsoft.OpenApi.OpenApiResponse concrete)
+                {
+                    concrete.Headers ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiHeader>();
+                    concrete.Headers["Retry-After"] = new Microsoft.OpenApi.OpenApiHeader
+                    {
+                        Description = text,
+                        Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.Integer, Minimum = "1" },
+                    };
+                }
+            }
+
+            return Task.CompletedTask;
+        });
 }

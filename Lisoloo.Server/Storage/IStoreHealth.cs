@@ -14,4 +14,10 @@ internal interface IStoreHealth
 
     /// <summary>True when a trivial read succeeds.</summary>
     ValueTask<bool> PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes one row, through the same path as every write, to learn whether the store takes writes (a full disk or a
+    /// read-only store still answers reads). Null when it does; otherwise the store's reason.
+    /// </summary>
+    Task<string?> ProbeWriteAsync(CancellationToken cancellationToken = default);
 }

@@ -16,18 +16,19 @@ internal static class StorageRegistration
     public static IServiceCollection AddLisolooStorage(this IServiceCollection services)
     {
         services.AddSingleton<IValidateOptions<ServerOptions>, StoreOptionsValidator>();
+        services.AddSingleton<StoreOutageMonitor>();
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
             var connectionString = o.Store.ConnectionString ?? $"Data Source={Path.Combine(o.Store.DataDirectory, "lisoloo.db")}";
-            return new SqliteDatabase(connectionString, o.Store.MaxBatch, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteDatabase>());
+            return new SqliteDatabase(connectionString, o.Store.MaxBatch, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteDatabase>(), sp.GetRequiredService<StoreOutageMonitor>());
         });
         services.AddSingleton<SqliteStore>();
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ServerOptions>>().Value.Store;
             var loggers = sp.GetRequiredService<ILoggerFactory>();
-            return new PostgresStore(new PostgresDatabase(o.ConnectionString!, loggers.CreateLogger<PostgresDatabase>()),
+            return new PostgresStore(new PostgresDatabase(o.ConnectionString!, loggers.CreateLogger<PostgresDatabase>(), sp.GetRequiredService<StoreOutageMonitor>()),
                 sp.GetRequiredService<TimeProvider>(), o.MaxBatch, loggers.CreateLogger<PostgresStore>());
         });
         services.AddSingleton<ILisolooStore>(sp => IsPostgres(sp) ? sp.GetRequiredService<PostgresStore>() : sp.GetRequiredService<SqliteStore>());

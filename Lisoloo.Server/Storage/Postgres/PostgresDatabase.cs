@@ -15,10 +15,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _schemaLock = new();
     private Task? _schema;
+    private readonly StoreOutageMonitor? _outages;
 
     /// <summary>Creates the pool (no I/O yet); the schema is brought up to date on first use or by <see cref="EnsureSchemaAsync"/>.</summary>
-    public PostgresDatabase(string connectionString, ILogger logger)
+    public PostgresDatabase(string connectionString, ILogger logger, StoreOutageMonitor? outages = null)
     {
+        _outages = outages;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
         _source = NpgsqlDataSource.Create(builder.ConnectionString);
@@ -66,6 +68,21 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// </summary>
     public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await InTransactionCoreAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_outages is not null && ex is not OperationCanceledException)
+        {
+            // Counted (and an outage logged once) when the store is unavailable; rethrown either way.
+            _outages.WriteFailed(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Creates the transaction, runs and commits it, and retries what a retry can cure.</summary>
+    private async Task<T> InTransactionCoreAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
@@ -85,8 +102,33 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Records a committed transaction that wrote to the WAL (an accept, the health probe), which ends an outage in
+    /// progress. Not every transaction counts: a worker's poll that found nothing commits without writing, and succeeds
+    /// on a server whose disk is full.
+    /// </summary>
+    public void WriteSucceeded() => _outages?.WriteSucceeded();
+
     /// <summary>True for the errors a fresh attempt of the same transaction can cure.</summary>
     public static bool IsRetryable(PostgresException ex) => ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+
+    /// <summary>
+    /// Commits a transaction that is given a transaction id, and so writes a commit record to the WAL: refused by a
+    /// read-only standby or a server out of disk. Null when it commits; otherwise the server's reason.
+    /// </summary>
+    public async Task<string?> ProbeWriteAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InTransactionAsync(async (c, tx) => await Sql.Command(c, tx, "SELECT txid_current()").ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            WriteSucceeded();
+            return null;
+        }
+        catch (Exception ex) when (StoreOutage.Is(ex))
+        {
+            return StoreOutage.Describe(ex);
+        }
+    }
 
     /// <summary>True when a trivial query succeeds.</summary>
     public async ValueTask<bool> PingAsync(CancellationToken cancellationToken)

@@ -374,9 +374,19 @@ internal sealed partial class PostgresStore
                     outcomes = await store._db.InTransactionAsync((c, tx) => store.WriteAcceptsAsync(c, tx, requests, lockFirst: true), CancellationToken.None).ConfigureAwait(false);
                 }
 
+                // Accepts write (a send, a debit, an idempotency row): the store takes writes again.
+                store._db.WriteSucceeded();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Complete(outcomes[i]);
+                }
+            }
+            catch (Exception ex) when (StoreOutage.Is(ex))
+            {
+                // The database is down or full: each accept alone would fail the same way (the outage is logged once).
+                foreach (var p in batch)
+                {
+                    p.Complete(new Outcome(null, ex));
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && batch.Count > 1)

@@ -49,6 +49,9 @@ internal sealed partial class PostgresStore : ILisolooStore, IAsyncDisposable
     public ValueTask<bool> PingAsync(CancellationToken cancellationToken = default) => _db.PingAsync(cancellationToken);
 
     /// <inheritdoc/>
+    public Task<string?> ProbeWriteAsync(CancellationToken cancellationToken = default) => _db.ProbeWriteAsync(cancellationToken);
+
+    /// <inheritdoc/>
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _db.EnsureSchemaAsync(cancellationToken);
 
     // ------------------------------------------------------------------ keys

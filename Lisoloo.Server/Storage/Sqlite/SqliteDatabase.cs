@@ -26,9 +26,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private readonly Microsoft.Win32.SafeHandles.SafeFileHandle? _wal;
     private readonly Channel<Committed> _committed = Channel.CreateUnbounded<Committed>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SqliteConnection _writeConnection;
+    private readonly StoreOutageMonitor? _outages;
 
-    public SqliteDatabase(string connectionString, int maxBatch, ILogger logger)
+    public SqliteDatabase(string connectionString, int maxBatch, ILogger logger, StoreOutageMonitor? outages = null)
     {
+        _outages = outages;
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
         if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource))
         {
@@ -255,7 +257,13 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             commitError = ex;
-            _logger.LogError(ex, "A group commit of {Count} writes failed", ops.Count);
+
+            // A store that cannot be written (disk full, read-only, I/O error) is logged once per outage by the monitor;
+            // anything else is a bug, logged every time.
+            if (_outages?.WriteFailed(ex) != true)
+            {
+                _logger.LogError(ex, "A group commit of {Count} writes failed", ops.Count);
+            }
         }
         finally
         {
@@ -272,8 +280,13 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         if (commitError is null)
         {
             // Answered after the flusher's fsync. A transaction that changed no row (a worker's poll that found no
-            // work) wrote nothing to the WAL: it needs no fsync of its own.
+            // work) wrote nothing to the WAL: it needs no fsync of its own, and proves nothing about the disk.
             var changed = SQLitePCL.raw.sqlite3_total_changes(_writeConnection.Handle) != changesBefore;
+            if (changed)
+            {
+                _outages?.WriteSucceeded();
+            }
+
             _committed.Writer.TryWrite(new Committed(ops, changed));
         }
         else
@@ -297,6 +310,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        var failing = false;
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
@@ -304,10 +318,17 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 try
                 {
                     cmd.ExecuteNonQuery();
+                    failing = false;
                 }
                 catch (SqliteException ex)
                 {
-                    _logger.LogWarning(ex, "A WAL checkpoint failed; the next one retries");
+                    // Twice a second during an outage (a full disk): the first failure of a run is enough.
+                    if (!failing)
+                    {
+                        _logger.LogWarning("A WAL checkpoint failed ({Reason}); it is retried every 0.5 s, and this is logged again only after one succeeds", ex.Message);
+                    }
+
+                    failing = true;
                 }
             }
         }

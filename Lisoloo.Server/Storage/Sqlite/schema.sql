@@ -1,6 +1,10 @@
 -- Lisoloo.Server SQLite schema, version 1. Times are unix milliseconds (UTC); money is integer micros (1e-6 of the currency unit).
 CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
 
+-- One row that GET /health rewrites with 32 KiB of random bytes to learn whether the disk takes a write the size of a
+-- large accept: a one-page write still fits on a disk too full for real work.
+CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
+
 CREATE TABLE IF NOT EXISTS merchants (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Tests.Infrastructure;
 using Lisoloo.TestSupport;
@@ -14,7 +13,7 @@ public sealed class LogRedactionTests
     [Test]
     public async Task No_key_secret_or_webhook_password_appears_in_any_log_line()
     {
-        var capture = new CapturingProvider();
+        var capture = new CapturingLoggerProvider();
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Respond = (_, before) => before == 0 ? 500 : 200; // one failed attempt, so the retry path logs too
         await using var server = await TestServer.StartAsync(
@@ -38,27 +37,5 @@ public sealed class LogRedactionTests
             }
         });
         Assert.That(sent.Value.MessageId, Is.Not.Empty);
-    }
-
-    private sealed class CapturingProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingProvider owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {exception}");
-        }
     }
 }
