@@ -6,6 +6,9 @@
 #                         writes it to DIR/connection-string
 #   eng/pg.sh stop DIR    stops that cluster (pg_ctl stop -m fast, else by the PID in postmaster.pid) and removes DIR;
 #                         nothing to do when DIR does not exist
+#   eng/pg.sh halt DIR    stops that cluster as an operator's restart would (pg_ctl stop -m fast: sessions ended, new
+#                         ones refused) and keeps its data and port, for fault tests
+#   eng/pg.sh resume DIR  starts a halted cluster again on the same port (waits for pg_isready)
 #
 # - Server binaries: the newest /usr/lib/postgresql/<version>/bin (Debian's layout; /usr/local/bin/initdb and pg_ctl on
 #   the project's machines are only links into it), or LISOLOO_PG_BINDIR. None there: `apt-get install -y postgresql`
@@ -33,7 +36,7 @@ superuser="postgres"
 die() { echo "$me: $*" >&2; exit 1; }
 say() { echo "$me: $*" >&2; }
 
-usage() { echo "usage: eng/pg.sh start DIR | eng/pg.sh stop DIR" >&2; exit 2; }
+usage() { echo "usage: eng/pg.sh start DIR | eng/pg.sh stop DIR | eng/pg.sh halt DIR | eng/pg.sh resume DIR" >&2; exit 2; }
 
 # --- binaries -------------------------------------------------------------------------------------------------------
 find_bindir() {
@@ -135,6 +138,40 @@ stop_cluster() {
     case "$cluster" in /tmp/lisoloo-pg.*|"${TMPDIR:-/tmp}"/lisoloo-pg.*) rm -rf "$cluster" ;; *) say "not removing $cluster (unexpected place)";; esac
   fi
   rm -rf "$dir"
+}
+
+# --- halt and resume (fault tests) ----------------------------------------------------------------------------------
+# The cluster's data directory and binaries, from DIR as `start` left it.
+cluster_of() {
+  local dir="$1"
+  [ -f "$dir/$marker" ] || die "$dir was not made by eng/pg.sh start (no $marker)"
+  local cluster="$dir"
+  [ -f "$dir/cluster-dir" ] && cluster="$(cat "$dir/cluster-dir")"
+  echo "$cluster"
+}
+
+halt_cluster() {
+  local dir="$1" cluster; cluster="$(cluster_of "$dir")"
+  local bindir; bindir="$(cat "$dir/bindir")"
+  run_user="$(stat -c %U "$cluster/data")"
+  as_user / "$bindir/pg_ctl" stop -D "$cluster/data" -m fast -w -t 30 -s >&2 || die "pg_ctl stop failed"
+}
+
+resume_cluster() {
+  local dir="$1" cluster; cluster="$(cluster_of "$dir")"
+  local bindir; bindir="$(cat "$dir/bindir")"
+  run_user="$(stat -c %U "$cluster/data")"
+  local timeout="${LISOLOO_PG_START_TIMEOUT:-60}"
+  if ! as_user "$cluster" "$bindir/pg_ctl" start -D "$cluster/data" -l "$cluster/server.log" -w -t "$timeout" -s >/dev/null 2>"$cluster/pg_ctl.log"; then
+    cat "$cluster/pg_ctl.log" "$cluster/server.log" >&2
+    die "the PostgreSQL server did not start again"
+  fi
+  local port; port="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' "$dir/connection-string")"
+  local deadline=$((SECONDS + timeout))
+  until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$superuser" -d postgres -t 2; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the server did not answer pg_isready on 127.0.0.1:$port within ${timeout}s"
+    sleep 0.2
+  done
 }
 
 # --- start ----------------------------------------------------------------------------------------------------------
@@ -260,5 +297,7 @@ EOF
 case "$1" in
   start) start_cluster "$2" ;;
   stop) stop_cluster "$2" ;;
+  halt) halt_cluster "$2" ;;
+  resume) resume_cluster "$2" ;;
   *) usage ;;
 esac

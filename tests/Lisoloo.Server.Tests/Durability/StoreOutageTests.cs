@@ -152,6 +152,82 @@ public sealed class StoreOutageTests
         }
     }
 
+    [Test]
+    public async Task PostgreSQL_stopped_and_started_under_load_loses_nothing_and_charges_each_send_once()
+    {
+        // A cluster of this test's own: the whole server stops, as in an operator's restart (the shared one must not).
+        await using var cluster = await PrivatePostgresCluster.StartAsync();
+        var capture = new CapturingLoggerProvider();
+        var settings = Unlimited;
+        settings["Lisoloo:Store:Provider"] = "postgres";
+        settings["Lisoloo:Store:ConnectionString"] = cluster.ConnectionString;
+        settings["Lisoloo:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var server = await TestServer.StartAsync(settings, services: s => s.AddSingleton<ILoggerProvider>(capture));
+        var key = await server.CreateKeyAsync(merchant: "pg-restart", balance: 1000m, unitPrice: Price);
+
+        // Four clients send without pause, each request with its own Idempotency-Key; a refused request is sent again,
+        // same key and body, 100 ms later (a client's backoff, shortened), until it is accepted.
+        using var stop = new CancellationTokenSource();
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<Attempted>();
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<RawResponse>();
+        var accepted = 0;
+        var senders = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 5000 && !stop.IsCancellationRequested; i++)
+            {
+                var n = (w * 10_000) + i;
+                var headers = new Dictionary<string, string> { ["Idempotency-Key"] = $"restart-{n}" };
+                for (var attempt = 1; ; attempt++)
+                {
+                    var response = await server.SendRawAsync(HttpMethod.Post, "send", key.ApiKey, $$"""{"to":["+1415555{{n % 10_000:D4}}"],"message":"Restart {{n}}"}""", headers);
+                    if (response.Status == 201)
+                    {
+                        requests.Enqueue(new Attempted(n, response.Data.GetProperty("message_id").GetString()!, attempt,
+                            response.Headers.TryGetValue("Idempotent-Replayed", out var replayed) && replayed == "true"));
+                        Interlocked.Increment(ref accepted);
+                        break;
+                    }
+
+                    refusals.Enqueue(response);
+                    Assert.That(attempt, Is.LessThan(600), $"request {n} still refused after 60 s: {response.Body}");
+                    await Task.Delay(100);
+                }
+            }
+        })).ToArray();
+
+        await Wait.UntilAsync(() => Volatile.Read(ref accepted) >= 20, Deadline, "20 sends accepted before the restart");
+        await cluster.HaltAsync();
+        await Wait.UntilAsync(() => refusals.Count >= 8, Deadline, "sends refused while PostgreSQL is down");
+        var health = await server.SendRawAsync(HttpMethod.Get, "health", null);
+        await cluster.ResumeAsync();
+        var atResume = Volatile.Read(ref accepted);
+        await Wait.UntilAsync(() => Volatile.Read(ref accepted) >= atResume + 20, Deadline, "20 more sends accepted after the restart");
+        await stop.CancelAsync();
+        await Task.WhenAll(senders);
+
+        var all = requests.ToArray();
+        await TestContext.Out.WriteLineAsync($"{all.Length} requests accepted, {refusals.Count} refusals, {all.Count(a => a.Attempts > 1)} requests refused at least once, {all.Count(a => a.Replayed)} idempotent replays");
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusals.Select(r => (r.Status, r.ErrorCode)).Distinct(), Is.EqualTo(new[] { (503, (int?)LisolooErrorCodes.ServiceUnavailable) }),
+                "every refusal is 503/1504, never 500");
+            Assert.That(refusals.Select(r => r.Headers.GetValueOrDefault("Retry-After")).Distinct(), Is.EqualTo(new[] { "5" }));
+            Assert.That(health.Status, Is.EqualTo(503), health.Body);
+            Assert.That(all.Select(a => a.N).Distinct().Count(), Is.EqualTo(all.Length), "each request accepted once");
+            Assert.That(all.Select(a => a.MessageId).Distinct().Count(), Is.EqualTo(all.Length), "one message per request, however often it was sent");
+            Assert.That(all.Count(a => a.Attempts > 1), Is.GreaterThan(0), "some requests were refused during the restart, then accepted");
+            Assert.That(server.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, Is.False, "the host kept running");
+        });
+
+        await AllDeliveredAsync(server, key.ApiKey, [.. all.Select(a => a.MessageId)]);
+        using var client = server.Client(key.ApiKey);
+        Assert.That((await client.GetBalanceAsync()).Value.Balance, Is.EqualTo(1000m - (all.Length * Price)),
+            $"each of the {all.Length} requests charged once ({all.Count(a => a.Replayed)} answered by an idempotent replay)");
+        AssertLoggedOnce(capture, refusals.Count, server);
+    }
+
+    private sealed record Attempted(int N, string MessageId, int Attempts, bool Replayed);
+
     private static async Task<int> SendAsync(TestServer server, string apiKey, int n, List<string> accepted) => (await SendRawAsync(server, apiKey, n, accepted)).Status;
 
     private static async Task<(int Status, RawResponse Response)> SendRawAsync(TestServer server, string apiKey, int n, List<string> accepted)

@@ -222,7 +222,7 @@ public static partial class TestPostgres
         }
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunScriptAsync(string command, string dir, TimeSpan timeout)
+    internal static async Task<(int ExitCode, string Output, string Errors)> RunScriptAsync(string command, string dir, TimeSpan timeout)
     {
         var info = new ProcessStartInfo("bash")
         {
