@@ -145,17 +145,50 @@ public static class LisolooErrorCodes
     /// <summary>500: an unexpected server error; nothing was debited.</summary>
     public const int InternalError = 1501;
 
-    /// <summary>503: no carrier route is available right now; retry later.</summary>
+    /// <summary>503: no carrier route is available right now; retry later. On a <c>queued</c> status row: the carrier could not take the message right now, and it is tried again.</summary>
     public const int CarrierUnavailable = 1502;
 
     /// <summary>422: no carrier route covers a destination (the field names the recipient).</summary>
     public const int DestinationNotCovered = 1503;
 
-    /// <summary>503: the server is starting, stopping or its store is unavailable.</summary>
+    /// <summary>503: the server is starting or stopping, or its store cannot be reached or written; nothing was done, so the same request may be retried after <c>Retry-After</c>.</summary>
     public const int ServiceUnavailable = 1504;
 
     /// <summary>404: the route or method does not exist in v1.</summary>
     public const int EndpointNotFound = 1505;
+
+    // ---- 1510–1549 delivery outcomes (on status rows and webhooks, never as an HTTP answer) -----
+    // Each carries the carrier's own words, when it gave any, in carrier_error (e.g. "stat:UNDELIV err:001").
+
+    /// <summary>Delivery outcome <c>undelivered</c>: the carrier could not deliver the message to the handset (receipt <c>UNDELIV</c>). Charged.</summary>
+    public const int Undelivered = 1510;
+
+    /// <summary>Delivery outcome <c>expired</c>: the message's validity period ended before the handset could be reached (receipt <c>EXPIRED</c>). Charged.</summary>
+    public const int Expired = 1511;
+
+    /// <summary>Delivery outcome <c>rejected</c>: the carrier or the network rejected the message after accepting it (receipt <c>REJECTD</c>). Charged.</summary>
+    public const int RejectedByCarrier = 1512;
+
+    /// <summary>Delivery outcome <c>failed</c>: the carrier deleted the message before it reached the handset (receipt <c>DELETED</c>). Charged.</summary>
+    public const int DeletedByCarrier = 1513;
+
+    /// <summary>Delivery outcome <c>unknown</c>: the carrier reported that it does not know what became of the message (receipt <c>UNKNOWN</c>); a later receipt may still settle it. Charged.</summary>
+    public const int DeliveryUnknown = 1514;
+
+    /// <summary>Delivery outcome <c>unknown</c>: no final receipt came within the route's receipt deadline, and the carrier could not say more when asked (<c>query_sm</c>). Charged.</summary>
+    public const int NoReceipt = 1515;
+
+    /// <summary>Delivery outcome <c>failed</c>: the carrier refused the destination number at submit (SMPP <c>ESME_RINVDSTADR</c> and kin). Refunded.</summary>
+    public const int InvalidDestination = 1516;
+
+    /// <summary>Delivery outcome <c>failed</c>: the carrier refused the sender id at submit (SMPP <c>ESME_RINVSRCADR</c> and kin). Refunded.</summary>
+    public const int InvalidSender = 1517;
+
+    /// <summary>Delivery outcome <c>failed</c>: the carrier refused the message at submit for another reason, named in <c>carrier_error</c>. Refunded.</summary>
+    public const int RefusedByCarrier = 1518;
+
+    /// <summary>Delivery outcome <c>failed</c>: the carrier kept answering "not now" (throttled, queue full, a temporary error) past the retry limit. Refused, so refunded.</summary>
+    public const int RefusedAfterRetries = 1519;
 
     /// <summary>
     /// Gets the catalogue's short name for a code, e.g. <c>InsufficientBalance</c> for 1201, or <see langword="null"/> for an unknown code.
@@ -209,6 +242,16 @@ public static class LisolooErrorCodes
         DestinationNotCovered => nameof(DestinationNotCovered),
         ServiceUnavailable => nameof(ServiceUnavailable),
         EndpointNotFound => nameof(EndpointNotFound),
+        Undelivered => nameof(Undelivered),
+        Expired => nameof(Expired),
+        RejectedByCarrier => nameof(RejectedByCarrier),
+        DeletedByCarrier => nameof(DeletedByCarrier),
+        DeliveryUnknown => nameof(DeliveryUnknown),
+        NoReceipt => nameof(NoReceipt),
+        InvalidDestination => nameof(InvalidDestination),
+        InvalidSender => nameof(InvalidSender),
+        RefusedByCarrier => nameof(RefusedByCarrier),
+        RefusedAfterRetries => nameof(RefusedAfterRetries),
         _ => null,
     };
 }

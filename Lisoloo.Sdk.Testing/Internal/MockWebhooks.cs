@@ -22,7 +22,7 @@ internal static class MockWebhooks
 
         var status = data.Status?.Value is { Length: > 0 } s ? s : throw Missing(nameof(WebhookEventData.Status));
         return (eventId, EventPayload.Write(eventId, webhookEvent.Type.Value, at, messageId, to, status, data.PreviousStatus?.Value ?? string.Empty,
-            data.Segments ?? 1, data.ErrorCode, data.ErrorMessage, data.Occurrence ?? 1, data.From));
+            data.Segments ?? 1, data.ErrorCode, data.ErrorMessage, data.Occurrence ?? 1, data.From, data.CarrierError));
     }
 
     private static ArgumentException Missing(string member)

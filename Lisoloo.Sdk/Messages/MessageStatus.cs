@@ -74,11 +74,14 @@ public sealed record RecipientStatus
     /// <summary>Gets the state.</summary>
     public SmsStatus Status { get; init; }
 
-    /// <summary>Gets the error code of a failed row (a 15xx code, or a carrier error).</summary>
+    /// <summary>Gets why the row failed or is in doubt: a delivery outcome code (1510–1549, named in LisolooErrorCodes), or 1502 on a row queued again after a temporary refusal.</summary>
     public int? ErrorCode { get; init; }
 
-    /// <summary>Gets the carrier's error detail, when it gave one.</summary>
+    /// <summary>Gets the human-readable description of the error code.</summary>
     public string? ErrorMessage { get; init; }
+
+    /// <summary>Gets the carrier's own words for the outcome, when it gave any: the receipt's <c>stat:</c>/<c>err:</c> fields (<c>stat:UNDELIV err:001</c>) or the SMPP status of a refusal (<c>ESME_RINVDSTADR</c>). Null in the sandbox.</summary>
+    public string? CarrierError { get; init; }
 
     /// <summary>Gets the segments this row is billed for.</summary>
     public int Segments { get; init; }

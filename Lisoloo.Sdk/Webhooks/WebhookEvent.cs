@@ -52,6 +52,9 @@ public sealed record WebhookEventData
     /// <summary>Gets the human-readable description of a failure.</summary>
     public string? ErrorMessage { get; init; }
 
+    /// <summary>Gets the carrier's own words for the outcome, when it gave any (e.g. <c>stat:UNDELIV err:001</c>, or <c>ESME_RINVDSTADR</c>).</summary>
+    public string? CarrierError { get; init; }
+
     /// <summary>Gets when the transition happened.</summary>
     public DateTimeOffset? OccurredAt { get; init; }
 

@@ -42,6 +42,12 @@ public readonly struct WebhookEventType : IEquatable<WebhookEventType>
     /// <summary>An inbound message was received.</summary>
     public static WebhookEventType SmsReceived { get; } = new("sms.received");
 
+    /// <summary>
+    /// The carrier cannot say what became of the message: it reported <c>UNKNOWN</c> (error 1514), or no final receipt came
+    /// within the route's receipt deadline (1515). The payload's <c>status</c> is <c>unknown</c>; a later receipt may still settle it.
+    /// </summary>
+    public static WebhookEventType SmsUnknown { get; } = new("sms.unknown");
+
     /// <summary>Gets the wire text of this value.</summary>
     public string Value => _value ?? string.Empty;
 
@@ -53,7 +59,7 @@ public readonly struct WebhookEventType : IEquatable<WebhookEventType>
 
     private static readonly string[] KnownValues =
     [
-        "sms.queued", "sms.processing", "sms.sent", "sms.delivered", "sms.failed", "sms.received",
+        "sms.queued", "sms.processing", "sms.sent", "sms.delivered", "sms.failed", "sms.received", "sms.unknown",
     ];
 
     /// <summary>Converts wire text into a value.</summary>

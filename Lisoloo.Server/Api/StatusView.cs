@@ -28,6 +28,7 @@ internal static class StatusView
                 Status = new SmsStatus(d.State),
                 ErrorCode = d.ErrorCode,
                 ErrorMessage = d.ErrorMessage,
+                CarrierError = d.CarrierError,
                 Segments = view.Segments,
                 UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(d.UpdatedAt),
                 Timestamps = Timestamps(d.Stages),

@@ -80,6 +80,20 @@ internal sealed class SmppConnectionOptions
     /// <summary>How long the connection pauses its submits after <c>ESME_RTHROTTLED</c> or <c>ESME_RMSGQFUL</c> before resubmitting.</summary>
     public TimeSpan ThrottleDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many <c>ESME_RTHROTTLED</c>/<c>ESME_RMSGQFUL</c> answers in a row one part may get, each followed by a
+    /// <see cref="ThrottleDelay"/> pause and a resubmit, before the attempt ends as a temporary refusal (the message goes
+    /// back to <c>queued</c>, error 1502).
+    /// </summary>
+    public int ThrottleRetries { get; set; } = 30;
+
+    /// <summary>
+    /// How many hand-off attempts a message gets on this connection: a temporary refusal (system error, throttling past
+    /// <see cref="ThrottleRetries"/>) on the last one fails it with error 1519, refunded. Attempts that found no bound
+    /// session do not end it that way: the message waits for the link.
+    /// </summary>
+    public int MaxSubmitAttempts { get; set; } = 10;
+
     /// <summary>How long unbinding waits for in-flight submits to be answered on shutdown.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

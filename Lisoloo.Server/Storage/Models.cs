@@ -83,6 +83,9 @@ internal sealed record ClaimedDelivery(long DeliveryId, long SendId, string Mess
 
     /// <summary>Parts (1-based) a carrier already acknowledged on an earlier attempt: never submitted again.</summary>
     public IReadOnlyCollection<int> AckedParts { get; init; } = [];
+
+    /// <summary>Which hand-off attempt this claim is (1 for the first); a temporary refusal on the last allowed one fails the message (1519).</summary>
+    public int Attempt { get; init; } = 1;
 }
 
 /// <summary>
@@ -125,6 +128,9 @@ internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? Carr
     /// dispatcher disposes it once the store has the result, or has failed to take it.
     /// </summary>
     public IDisposable? Hold { get; init; }
+
+    /// <summary>The carrier's own words for a refusal (SMPP: the <c>command_status</c> name, e.g. <c>ESME_RINVDSTADR</c>), kept as <c>carrier_error</c>.</summary>
+    public string? CarrierError { get; init; }
 }
 
 /// <summary>One acknowledged part of a message: its number (1-based) of <paramref name="Parts"/>, and the id the carrier gave it (normalised).</summary>
@@ -205,7 +211,11 @@ internal sealed record SendView(
 internal sealed record OccurrenceView(int Seq, long DueAt, string State);
 
 /// <summary>One recipient of one occurrence.</summary>
-internal sealed record DeliveryView(int Seq, string Recipient, string State, int? ErrorCode, string? ErrorMessage, long UpdatedAt, IReadOnlyList<(string State, long At)> Stages);
+internal sealed record DeliveryView(int Seq, string Recipient, string State, int? ErrorCode, string? ErrorMessage, long UpdatedAt, IReadOnlyList<(string State, long At)> Stages)
+{
+    /// <summary>The carrier's own words for the outcome (a receipt's <c>stat:</c>/<c>err:</c>, an SMPP status), when it gave any.</summary>
+    public string? CarrierError { get; init; }
+}
 
 /// <summary>The answer of cancel, pause or resume.</summary>
 internal sealed record ActionOutcome(string Status, int RefundedMessages, long RefundedMicros, string Currency, int? SkippedOccurrences);

@@ -2,23 +2,32 @@ using Lisoloo.Sdk;
 
 namespace Lisoloo.Server.Storage;
 
-/// <summary>The error code and text every provider stores with a failure receipt.</summary>
+/// <summary>
+/// The error code and text every provider (and the mock) stores with a receipt's outcome: one delivery-outcome code
+/// (1510–1549) per meaning, the carrier's own words kept beside it as <c>carrier_error</c>.
+/// </summary>
 internal static class ReceiptErrors
 {
-    /// <summary>The error code and text for a delivery that ended in <paramref name="state"/>; nulls for states that are not failures.</summary>
+    /// <summary>
+    /// The error code and text for a delivery that a receipt put in <paramref name="state"/>: the failures, and
+    /// <c>unknown</c> (the carrier does not know); nulls for the other states. A receipt's <c>failed</c> is a deletion
+    /// (<c>DELETED</c>): a refusal at submit has its own codes (<see cref="LisolooErrorCodes.RefusedByCarrier"/> and kin).
+    /// </summary>
     public static (int? Code, string? Message) For(string state) => state switch
     {
-        "undelivered" => (LisolooErrorCodes.DestinationNotCovered, "The carrier could not deliver the message to the handset."),
-        "expired" => (LisolooErrorCodes.DestinationNotCovered, "The message expired before the handset could be reached."),
-        "rejected" => (LisolooErrorCodes.DestinationNotCovered, "The carrier rejected the message."),
-        "failed" => (LisolooErrorCodes.DestinationNotCovered, "The carrier deleted the message before it reached the handset."),
+        "undelivered" => (LisolooErrorCodes.Undelivered, "The carrier could not deliver the message to the handset."),
+        "expired" => (LisolooErrorCodes.Expired, "The message expired before the handset could be reached."),
+        "rejected" => (LisolooErrorCodes.RejectedByCarrier, "The carrier rejected the message."),
+        "failed" => (LisolooErrorCodes.DeletedByCarrier, "The carrier deleted the message before it reached the handset."),
+        "unknown" => (LisolooErrorCodes.DeliveryUnknown, "The carrier does not know what became of the message; a later receipt may still settle it."),
         _ => (null, null),
     };
 
-    /// <summary>The error of a delivery whose parts ended in failure <paramref name="state"/>, with the receipt's own words.</summary>
-    public static (int? Code, string? Message) ForParts(string state, string? detail)
-    {
-        var (code, message) = For(state);
-        return (code, detail is null ? message : $"{message} ({detail})");
-    }
+    /// <summary>The outcome of a delivery that no final receipt settled within its route's receipt deadline.</summary>
+    public static (int Code, string Message) NoReceipt(TimeSpan deadline) =>
+        (LisolooErrorCodes.NoReceipt, $"No final receipt came within the route's receipt deadline ({Describe(deadline)}), and the carrier could not say more; a later receipt may still settle it.");
+
+    private static string Describe(TimeSpan t) => t.TotalHours >= 1 && t.TotalHours == Math.Floor(t.TotalHours) ? $"{t.TotalHours:0} h"
+        : t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes) ? $"{t.TotalMinutes:0} min"
+        : $"{t.TotalSeconds:0.###} s";
 }

@@ -18,6 +18,7 @@ internal static class EventPayload
         "sent" => WebhookEventType.SmsSent.Value,
         "delivered" => WebhookEventType.SmsDelivered.Value,
         "undelivered" or "expired" or "rejected" or "failed" => WebhookEventType.SmsFailed.Value,
+        "unknown" => WebhookEventType.SmsUnknown.Value,
         _ => null,
     };
 
@@ -45,7 +46,7 @@ internal static class EventPayload
 
     /// <summary>The UTF-8 JSON body of one event.</summary>
     public static byte[] Write(string eventId, string type, long nowMs, string messageId, string to, string status, string previous, int segments,
-        int? errorCode, string? errorMessage, int occurrence, string? senderId)
+        int? errorCode, string? errorMessage, int occurrence, string? senderId, string? carrierError = null)
     {
         var buffer = new ArrayBufferWriter<byte>(384);
         var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
@@ -78,6 +79,11 @@ internal static class EventPayload
             if (errorMessage is not null)
             {
                 w.WriteString("error_message"u8, errorMessage);
+            }
+
+            if (carrierError is not null)
+            {
+                w.WriteString("carrier_error"u8, carrierError);
             }
 
             w.WriteNumber("occurrence"u8, occurrence);

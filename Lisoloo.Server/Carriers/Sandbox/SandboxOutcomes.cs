@@ -36,7 +36,7 @@ internal static class SandboxOutcomes
         "+99900000001" => new("undelivered", SandboxDelay.Failure),
         "+99900000002" => new("expired", SandboxDelay.Failure),
         "+99900000003" => new("rejected", SandboxDelay.Failure),
-        "+99900000004" => new(null, SandboxDelay.Delivery, LisolooErrorCodes.DestinationNotCovered, "The sandbox carrier refused this number (+99900000004 always fails)."),
+        "+99900000004" => new(null, SandboxDelay.Delivery, LisolooErrorCodes.RefusedByCarrier, "The sandbox carrier refused the message at submit (+99900000004 always does)."),
         "+99900000005" => new("delivered", SandboxDelay.SlowDelivery),
         _ => new("delivered", SandboxDelay.Delivery),
     };

@@ -227,9 +227,15 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
             }
         }
 
+        if (refusal is { Retryable: true } last && d.Attempt >= o.MaxSubmitAttempts)
+        {
+            // The SMSC kept saying "not now" on every attempt this connection allows: the message fails, refunded.
+            refusal = SmppStatusMap.GiveUp(last, d.Attempt);
+        }
+
         if (refusal is { Retryable: false } permanent)
         {
-            return new SubmitResult(d.DeliveryId, false, null, permanent.ErrorCode, permanent.Message, null, 0);
+            return new SubmitResult(d.DeliveryId, false, null, permanent.ErrorCode, permanent.Message, null, 0) { CarrierError = permanent.CarrierError };
         }
 
         if (refusal is null && unacknowledged && cancellationToken.IsCancellationRequested)
@@ -252,6 +258,7 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
             {
                 Parts = acked,
                 Route = connection.ReceiptScope,
+                CarrierError = refusal?.CarrierError,
             };
         }
 

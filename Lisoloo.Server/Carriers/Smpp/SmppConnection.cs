@@ -96,14 +96,16 @@ internal sealed class SmppConnection : IAsyncDisposable
     public void Start() => _loop = Task.Run(RunAsync);
 
     /// <summary>
-    /// Submits one part and returns the SMSC's answer. A dropped link, a response timeout or a throttling answer do not
-    /// end the call: the part waits for the next session (or the end of the pause) and is submitted again, until
+    /// Submits one part and returns the SMSC's answer. A dropped link, a response timeout or a throttling answer (up to
+    /// <c>ThrottleRetries</c> in a row) do not end the call: the part waits for the next session (or the end of the
+    /// pause) and is submitted again, until
     /// <paramref name="cancellationToken"/> gives up, or no session is bound for <paramref name="unboundPatience"/> at a
     /// stretch (then <see cref="OperationCanceledException"/>, and the caller treats the part as not acknowledged: it is
     /// not on the wire, so it may be tried again later, on any node).
     /// </summary>
     public async Task<SubmitSmRespPdu> SubmitAsync(SubmitSmPdu submit, CancellationToken cancellationToken, TimeSpan? unboundPatience = null)
     {
+        var throttled = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -119,7 +121,7 @@ internal sealed class SmppConnection : IAsyncDisposable
                 continue; // unacknowledged: again on the next session
             }
 
-            if (response.CommandStatus is CommandStatus.Throttled or CommandStatus.MessageQueueFull)
+            if (response.CommandStatus is CommandStatus.Throttled or CommandStatus.MessageQueueFull && ++throttled <= _options.ThrottleRetries) // then a temporary refusal
             {
                 Interlocked.Increment(ref _throttled);
                 var until = NowMs + (long)_options.ThrottleDelay.TotalMilliseconds;
@@ -132,6 +134,29 @@ internal sealed class SmppConnection : IAsyncDisposable
             }
 
             return response;
+        }
+    }
+
+    /// <summary>
+    /// Asks the SMSC about a message (<c>query_sm</c>) on the transmitting session, within the TPS limit. Null when no
+    /// session was bound within <paramref name="unboundPatience"/>, or the link dropped before the answer: nothing was
+    /// learnt. Otherwise the SMSC's answer, a refusal (<c>ESME_RQUERYFAIL</c>, <c>ESME_RINVCMDID</c>) included.
+    /// </summary>
+    public async Task<QuerySmRespPdu?> QueryAsync(QuerySmPdu query, TimeSpan unboundPatience, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var session = await WaitForTransmitterAsync(unboundPatience, cancellationToken).ConfigureAwait(false);
+            await PaceAsync(cancellationToken).ConfigureAwait(false);
+            return await session.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SmppLinkDownException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null; // no session bound in time
         }
     }
 

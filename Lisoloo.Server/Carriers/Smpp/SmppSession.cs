@@ -118,6 +118,19 @@ internal sealed class SmppSession : IAsyncDisposable
     }
 
     /// <summary>
+    /// Sends one <c>query_sm</c> within the window and returns its response (a <c>generic_nack</c>, from an SMSC that
+    /// does not support the command, comes back as a <see cref="QuerySmRespPdu"/> with the nack's status and no body).
+    /// </summary>
+    public async Task<QuerySmRespPdu> QueryAsync(QuerySmPdu query, CancellationToken cancellationToken)
+    {
+        var response = await RequestAsync(query, windowed: true, cancellationToken).ConfigureAwait(false);
+        return response as QuerySmRespPdu ?? new QuerySmRespPdu
+        {
+            CommandStatus = response.CommandStatus == CommandStatus.Ok ? CommandStatus.InvalidCommandId : response.CommandStatus,
+        };
+    }
+
+    /// <summary>
     /// Sends a request and waits for its response. Once the request is queued the wait is bounded by the response
     /// timeout, not by <paramref name="cancellationToken"/>, so a window slot is never leaked.
     /// </summary>

@@ -5,29 +5,36 @@ namespace Lisoloo.Server.Carriers.Smpp;
 
 /// <summary>
 /// What a <c>submit_sm_resp</c> status means for the message (the table is in docs/server.md). Throttling
-/// (<c>ESME_RTHROTTLED</c>, <c>ESME_RMSGQFUL</c>) never gets here: the connection pauses and resubmits.
+/// (<c>ESME_RTHROTTLED</c>, <c>ESME_RMSGQFUL</c>) gets here only once the connection's own pauses and resubmits
+/// (<c>ThrottleRetries</c>) are spent: then it is a temporary refusal like the others.
 /// </summary>
 internal static class SmppStatusMap
 {
     /// <summary>A refusal as the dispatcher stores it.</summary>
-    /// <param name="Retryable">True for the SMSC's temporary troubles: the message goes back to <c>queued</c> and is tried again later.</param>
-    /// <param name="ErrorCode">The Lisoloo error code (15xx) a permanent refusal fails the message with.</param>
-    /// <param name="Message">Human text naming the SMPP status.</param>
-    internal readonly record struct Refusal(bool Retryable, int ErrorCode, string Message);
+    /// <param name="Retryable">True for the SMSC's temporary troubles: the message goes back to <c>queued</c> (error 1502) and is tried again later, up to the connection's <c>MaxSubmitAttempts</c>.</param>
+    /// <param name="ErrorCode">The Lisoloo error code: 1502 for a temporary refusal, else a delivery outcome (1516–1518).</param>
+    /// <param name="Message">Human text.</param>
+    /// <param name="CarrierError">The SMSC's own words: the status's name and value, e.g. <c>ESME_RINVDSTADR (0x0000000B)</c>.</param>
+    internal readonly record struct Refusal(bool Retryable, int ErrorCode, string Message, string CarrierError);
 
     /// <summary>Classifies a non-zero <c>command_status</c> of a <c>submit_sm_resp</c>.</summary>
     public static Refusal Classify(uint status)
     {
         var name = CommandStatus.Name(status);
+        var words = name.StartsWith("ESME_", StringComparison.Ordinal) ? $"{name} (0x{status:X8})" : name;
         return status switch
         {
-            CommandStatus.SystemError or CommandStatus.ReceiverTemporaryAppError
-                => new(true, LisolooErrorCodes.CarrierUnavailable, $"The carrier could not take the message right now ({name}); it is tried again."),
+            CommandStatus.SystemError or CommandStatus.ReceiverTemporaryAppError or CommandStatus.Throttled or CommandStatus.MessageQueueFull
+                => new(true, LisolooErrorCodes.CarrierUnavailable, "The carrier could not take the message right now; it is tried again.", words),
             CommandStatus.InvalidDestinationAddress or CommandStatus.InvalidDestinationAddressTon or CommandStatus.InvalidDestinationAddressNpi
-                => new(false, LisolooErrorCodes.DestinationNotCovered, $"The carrier refused the destination address ({name})."),
+                => new(false, LisolooErrorCodes.InvalidDestination, "The carrier refused the destination number.", words),
             CommandStatus.InvalidSourceAddress or CommandStatus.InvalidSourceAddressTon or CommandStatus.InvalidSourceAddressNpi
-                => new(false, LisolooErrorCodes.CarrierUnavailable, $"The carrier refused the sender id ({name})."),
-            _ => new(false, LisolooErrorCodes.CarrierUnavailable, $"The carrier refused the message ({name})."),
+                => new(false, LisolooErrorCodes.InvalidSender, "The carrier refused the sender id.", words),
+            _ => new(false, LisolooErrorCodes.RefusedByCarrier, "The carrier refused the message.", words),
         };
     }
+
+    /// <summary>A temporary refusal on the last attempt a connection allows: the message fails (1519) and is refunded.</summary>
+    public static Refusal GiveUp(Refusal temporary, int attempts) => new(false, LisolooErrorCodes.RefusedAfterRetries,
+        $"The carrier could not take the message on any of {attempts} attempts; it is not tried again.", temporary.CarrierError);
 }

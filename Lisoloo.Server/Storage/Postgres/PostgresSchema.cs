@@ -16,6 +16,9 @@ internal static class PostgresSchema
     private static readonly Func<string>[] Migrations =
     [
         () => Resource("Lisoloo.Server.postgres-schema.sql"),
+
+        // 2: the carrier's own words for a delivery's outcome (stat:UNDELIV err:001, ESME_RINVDSTADR).
+        () => "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS carrier_error TEXT",
     ];
 
     /// <summary>The newest version this build knows.</summary>

@@ -144,14 +144,15 @@ internal sealed partial class PostgresStore
         }
 
         var final = ReceiptStates.IsFinal(target);
-        var (code, message) = target == "delivered" || !final ? ((int?)null, (string?)null) : ReceiptErrors.ForParts(target, failureDetail);
+        var (code, message) = ReceiptErrors.For(target);
+        var carrierError = code is null ? null : target == "unknown" ? detail : failureDetail;
         await Sql.ExecAsync(c, tx, """
-            UPDATE deliveries SET state=$1, error_code=$2, error_message=$3, updated_at=$4,
+            UPDATE deliveries SET state=$1, error_code=$2, error_message=$3, carrier_error=$7, updated_at=$4,
               accepted_at=CASE WHEN $1='accepted' THEN $4 ELSE accepted_at END,
               final_at=CASE WHEN $5 THEN $4 ELSE final_at END
             WHERE id=$6
-            """, target, Int(code), Text(message), now, final, deliveryId).ConfigureAwait(false);
-        await events.TransitionAsync(delivery.SendId, delivery.Seq, delivery.Recipient, target, delivery.State, code, message).ConfigureAwait(false);
+            """, target, Int(code), Text(message), now, final, deliveryId, Text(carrierError)).ConfigureAwait(false);
+        await events.TransitionAsync(delivery.SendId, delivery.Seq, delivery.Recipient, target, delivery.State, code, message, carrierError).ConfigureAwait(false);
         return 1;
     }
 

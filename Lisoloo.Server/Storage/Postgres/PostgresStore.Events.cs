@@ -130,7 +130,7 @@ internal sealed partial class PostgresStore
             }
         }
 
-        public async Task TransitionAsync(long sendId, int seq, string recipient, string status, string previous, int? errorCode, string? errorMessage)
+        public async Task TransitionAsync(long sendId, int seq, string recipient, string status, string previous, int? errorCode, string? errorMessage, string? carrierError = null)
         {
             var type = EventPayload.TypeFor(status);
             if (type is null)
@@ -151,7 +151,7 @@ internal sealed partial class PostgresStore
 
             var eventId = EventPayload.NewEventId(now);
             Add(eventId, target.KeyId, target.Url, type,
-                EventPayload.Write(eventId, type, now, target.MessageId, recipient, status, previous, target.Segments, errorCode, errorMessage, seq, target.SenderId));
+                EventPayload.Write(eventId, type, now, target.MessageId, recipient, status, previous, target.Segments, errorCode, errorMessage, seq, target.SenderId, carrierError));
         }
 
         public void Add(string eventId, long keyId, string url, string type, byte[] payload)

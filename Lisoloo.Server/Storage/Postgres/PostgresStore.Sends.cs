@@ -30,9 +30,12 @@ internal sealed partial class PostgresStore
         var occurrences = await Sql.ListAsync(c, null, "SELECT seq, due_at, state FROM occurrences WHERE send_id=$1 ORDER BY seq",
             r => new OccurrenceView(r.GetInt32(0), r.GetInt64(1), r.GetString(2)), view.SendId).ConfigureAwait(false);
         var deliveries = await Sql.ListAsync(c, null, $"""
-            SELECT seq, recipient, state, error_code, error_message, updated_at, pending_at, queued_at, processing_at, sent_at, accepted_at, final_at
+            SELECT seq, recipient, state, error_code, error_message, updated_at, pending_at, queued_at, processing_at, sent_at, accepted_at, final_at, carrier_error
             FROM deliveries WHERE send_id=$1 ORDER BY seq, id LIMIT {StoreLimits.MaxStatusRows}
-            """, r => new DeliveryView(r.GetInt32(0), r.GetString(1), r.GetString(2), r.NullableInt(3), r.NullableString(4), r.GetInt64(5), Stages(r)), view.SendId).ConfigureAwait(false);
+            """, r => new DeliveryView(r.GetInt32(0), r.GetString(1), r.GetString(2), r.NullableInt(3), r.NullableString(4), r.GetInt64(5), Stages(r))
+            {
+                CarrierError = r.NullableString(12),
+            }, view.SendId).ConfigureAwait(false);
         return view with { Occurrences = occurrences, Deliveries = deliveries };
     }, cancellationToken);
 

@@ -54,7 +54,7 @@ internal sealed partial class PostgresStore
                 retried |= r.GetInt32(16) > 0;
                 events.Seed(r.GetInt64(1), r.GetString(2), r.GetInt64(13), r.NullableString(14), r.NullableString(15), r.GetInt32(7), r.NullableString(5));
                 return new ClaimedDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.NullableString(5),
-                    r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)) { Seq = r.GetInt32(12) };
+                    r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetInt64(9), r.GetInt64(10)) { Seq = r.GetInt32(12), Attempt = r.GetInt32(16) + 1 };
             }, now, max).ConfigureAwait(false);
         if (claimed.Count == 0)
         {
@@ -253,14 +253,15 @@ internal sealed partial class PostgresStore
                     }
 
                     await Sql.ExecAsync(c, tx,
-                        "UPDATE deliveries SET state='queued', due_at=$1, lease_until=0, claimed_by=NULL, updated_at=$2, error_code=$3, error_message=$4 WHERE id=$5",
-                        result.RetryNow ? now : now + (long)retryDelay.TotalMilliseconds, now, Int(result.ErrorCode), Text(result.ErrorMessage), result.DeliveryId).ConfigureAwait(false);
+                        "UPDATE deliveries SET state='queued', due_at=$1, lease_until=0, claimed_by=NULL, updated_at=$2, error_code=$3, error_message=$4, carrier_error=$6 WHERE id=$5",
+                        result.RetryNow ? now : now + (long)retryDelay.TotalMilliseconds, now, Int(result.ErrorCode), Text(result.ErrorMessage), result.DeliveryId,
+                        Text(result.CarrierError)).ConfigureAwait(false);
                 }
                 else
                 {
-                    await SettleAsync(c, tx, row.Id, "failed", result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef).ConfigureAwait(false);
+                    await SettleAsync(c, tx, row.Id, "failed", result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef, result.CarrierError).ConfigureAwait(false);
                     await RefundAsync(c, tx, row.AccountId, row.SendId, row.CostMicros, now).ConfigureAwait(false);
-                    await events.TransitionAsync(row.SendId, row.Seq, row.Recipient, "failed", "processing", result.ErrorCode, result.ErrorMessage).ConfigureAwait(false);
+                    await events.TransitionAsync(row.SendId, row.Seq, row.Recipient, "failed", "processing", result.ErrorCode, result.ErrorMessage, result.CarrierError).ConfigureAwait(false);
                 }
             }
         }
@@ -269,11 +270,12 @@ internal sealed partial class PostgresStore
 
     private sealed record DeliveryRow(long Id, long SendId, int Seq, string Recipient, string State, long AccountId, long CostMicros);
 
-    private static Task SettleAsync(NpgsqlConnection c, NpgsqlTransaction tx, long id, string state, int? errorCode, string? errorMessage, long now, string? carrier, string? carrierRef) =>
+    private static Task SettleAsync(NpgsqlConnection c, NpgsqlTransaction tx, long id, string state, int? errorCode, string? errorMessage, long now, string? carrier, string? carrierRef,
+        string? carrierError = null) =>
         Sql.ExecAsync(c, tx, """
-            UPDATE deliveries SET state=$1, error_code=$2, error_message=$3, lease_until=0, claimed_by=NULL, due_at=$4, updated_at=$4, receipt_state=NULL,
+            UPDATE deliveries SET state=$1, error_code=$2, error_message=$3, carrier_error=$8, lease_until=0, claimed_by=NULL, due_at=$4, updated_at=$4, receipt_state=NULL,
               carrier=COALESCE($5, carrier), carrier_ref=COALESCE($6, carrier_ref), final_at=$4 WHERE id=$7
-            """, state, Int(errorCode), Text(errorMessage), now, Text(carrier), Text(carrierRef), id);
+            """, state, Int(errorCode), Text(errorMessage), now, Text(carrier), Text(carrierRef), id, Text(carrierError));
 
     // ------------------------------------------------------------------ announced receipts
 
@@ -283,14 +285,14 @@ internal sealed partial class PostgresStore
         var now = Now;
         var applied = await Sql.ListAsync(c, tx, """
             UPDATE deliveries SET state=receipt_state,
-              error_code=CASE WHEN receipt_state IN ('undelivered','expired','rejected') THEN $3 END,
+              error_code=CASE receipt_state WHEN 'undelivered' THEN $3 WHEN 'expired' THEN $7 WHEN 'rejected' THEN $8 END,
               error_message=CASE receipt_state WHEN 'undelivered' THEN $4 WHEN 'expired' THEN $5 WHEN 'rejected' THEN $6 END,
               receipt_state=NULL, lease_until=0, due_at=$1, updated_at=$1, final_at=$1
             WHERE id IN (SELECT id FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
             RETURNING send_id, seq, recipient, state, error_code, error_message
             """, r => (SendId: r.GetInt64(0), Seq: r.GetInt32(1), Recipient: r.GetString(2), State: r.GetString(3), Code: r.NullableInt(4), Message: r.NullableString(5)),
-            now, max, LisolooErrorCodes.DestinationNotCovered, ReceiptErrors.For("undelivered").Message, ReceiptErrors.For("expired").Message,
-            ReceiptErrors.For("rejected").Message).ConfigureAwait(false);
+            now, max, ReceiptErrors.For("undelivered").Code!.Value, ReceiptErrors.For("undelivered").Message, ReceiptErrors.For("expired").Message,
+            ReceiptErrors.For("rejected").Message, ReceiptErrors.For("expired").Code!.Value, ReceiptErrors.For("rejected").Code!.Value).ConfigureAwait(false);
         var events = new EventBuffer(c, tx, now);
         await events.PreloadAsync(applied.Select(a => a.SendId)).ConfigureAwait(false);
         foreach (var a in applied)

@@ -176,6 +176,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Columns schema.sql has that a database made by an earlier build may lack; added at open, in order. Append only.</summary>
+    private static readonly (string Table, string Column, string Type)[] AddedColumns =
+    [
+        ("deliveries", "carrier_error", "TEXT"),
+    ];
+
     private void InitializeSchema()
     {
         using var stream = typeof(SqliteDatabase).Assembly.GetManifestResourceStream("Lisoloo.Server.sqlite-schema.sql")
@@ -188,6 +194,17 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             cmd.Transaction = tx;
             cmd.CommandText = sql;
             cmd.ExecuteNonQuery();
+            // Columns added after a table first shipped: CREATE TABLE IF NOT EXISTS leaves an older table as it was.
+            foreach (var (table, column, type) in AddedColumns)
+            {
+                cmd.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+                if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+                {
+                    cmd.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {type}";
+                    cmd.ExecuteNonQuery();
+                }
+            }
+
             cmd.CommandText = "SELECT COUNT(*) FROM schema_info";
             if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {

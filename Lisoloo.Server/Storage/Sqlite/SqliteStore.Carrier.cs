@@ -131,11 +131,11 @@ internal sealed partial class SqliteStore
 
         ctx.Raw("UPDATE delivery_parts SET state=?1, detail=?2, updated_at=?3 WHERE route=?4 AND smsc_id=?5")
             .Bind(1, state).Bind(2, detail).Bind(3, now).Bind(4, route).Bind(5, smscId).Execute();
-        return SettleFromParts(ctx, events, deliveryId, state, now);
+        return SettleFromParts(ctx, events, deliveryId, state, detail, now);
     }
 
-    /// <summary>Derives a delivery's state from its parts after one of them changed to <paramref name="changed"/>.</summary>
-    private static int SettleFromParts(WriteContext ctx, EventWriter events, long deliveryId, string changed, long now)
+    /// <summary>Derives a delivery's state from its parts after one of them changed to <paramref name="changed"/> (the carrier's words: <paramref name="changedDetail"/>).</summary>
+    private static int SettleFromParts(WriteContext ctx, EventWriter events, long deliveryId, string changed, string? changedDetail, long now)
     {
         var cmd = ctx.Command("SELECT state, send_id, seq, recipient FROM deliveries WHERE id=@id");
         cmd.Parameters.AddWithValue("@id", deliveryId);
@@ -207,17 +207,18 @@ internal sealed partial class SqliteStore
         }
 
         var final = ReceiptStates.IsFinal(target);
-        var (code, message) = target == "delivered" || !final ? ((int?)null, (string?)null) : ReceiptErrors.ForParts(target, failureDetail);
+        var (code, message) = ReceiptErrors.For(target);
+        var carrierError = code is null ? null : target == "unknown" ? changedDetail : failureDetail;
         var update = ctx.Raw("""
-            UPDATE deliveries SET state=?1, error_code=?2, error_message=?3, updated_at=?4,
+            UPDATE deliveries SET state=?1, error_code=?2, error_message=?3, carrier_error=?7, updated_at=?4,
               accepted_at=CASE WHEN ?1='accepted' THEN ?4 ELSE accepted_at END,
               final_at=CASE WHEN ?5=1 THEN ?4 ELSE final_at END
             WHERE id=?6
             """);
         _ = code is { } c ? update.Bind(2, c) : update.BindNull(2);
-        update.Bind(1, target).Bind(3, message).Bind(4, now).Bind(5, final ? 1 : 0).Bind(6, deliveryId).Execute();
+        update.Bind(1, target).Bind(3, message).Bind(4, now).Bind(5, final ? 1 : 0).Bind(6, deliveryId).Bind(7, carrierError).Execute();
 
-        events.Transition(sendId, seq, recipient, target, current, code, message);
+        events.Transition(sendId, seq, recipient, target, current, code, message, carrierError);
         return 1;
     }
 

@@ -50,13 +50,16 @@ internal sealed partial class SqliteStore
         }
 
         var deliveries = new List<DeliveryView>();
-        cmd = ctx.Command($"SELECT seq, recipient, state, error_code, error_message, updated_at, pending_at, queued_at, processing_at, sent_at, accepted_at, final_at FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {StoreLimits.MaxStatusRows}");
+        cmd = ctx.Command($"SELECT seq, recipient, state, error_code, error_message, updated_at, pending_at, queued_at, processing_at, sent_at, accepted_at, final_at, carrier_error FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {StoreLimits.MaxStatusRows}");
         cmd.Parameters.AddWithValue("@s", sendId);
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                deliveries.Add(new DeliveryView(r.GetInt32(0), r.GetString(1), r.GetString(2), NullableInt(r, 3), NullableString(r, 4), r.GetInt64(5), Stages(r)));
+                deliveries.Add(new DeliveryView(r.GetInt32(0), r.GetString(1), r.GetString(2), NullableInt(r, 3), NullableString(r, 4), r.GetInt64(5), Stages(r))
+                {
+                    CarrierError = NullableString(r, 12),
+                });
             }
         }
 
@@ -461,7 +464,7 @@ internal sealed partial class SqliteStore
         foreach (var row in query.Rows())
         {
             var delivery = new ClaimedDelivery(row.Int64(0), row.Int64(1), row.Text(2)!, row.Text(3)!, row.Text(4)!, row.Text(5),
-                row.Text(6)!, (int)row.Int64(7), row.Text(8)!, row.Int64(9), row.Int64(10)) { Seq = (int)row.Int64(12) };
+                row.Text(6)!, (int)row.Int64(7), row.Text(8)!, row.Int64(9), row.Int64(10)) { Seq = (int)row.Int64(12), Attempt = (int)row.Int64(16) + 1 };
             rows.Add(new ClaimRow(delivery, row.Text(11)!, row.Int64(13), row.Text(14), row.Text(15), row.Int64(16), row.Int64(17)));
         }
     }
@@ -563,19 +566,20 @@ internal sealed partial class SqliteStore
                     StoreParts(ctx, events, route, row.Id, result.Parts, now); // acknowledged parts are not submitted again
                 }
 
-                var cmd = ctx.Command("UPDATE deliveries SET state='queued', due_at=@due, lease_until=0, updated_at=@now, error_code=@ec, error_message=@em WHERE id=@id");
+                var cmd = ctx.Command("UPDATE deliveries SET state='queued', due_at=@due, lease_until=0, updated_at=@now, error_code=@ec, error_message=@em, carrier_error=@ce WHERE id=@id");
                 cmd.Parameters.AddWithValue("@due", result.RetryNow ? now : now + (long)retryDelay.TotalMilliseconds);
                 cmd.Parameters.AddWithValue("@now", now);
                 cmd.Parameters.AddWithValue("@ec", (object?)result.ErrorCode ?? DBNull.Value);
                 cmd.Parameters.AddWithValue("@em", (object?)result.ErrorMessage ?? DBNull.Value);
+                cmd.Parameters.AddWithValue("@ce", (object?)result.CarrierError ?? DBNull.Value);
                 cmd.Parameters.AddWithValue("@id", result.DeliveryId);
                 cmd.ExecuteNonQuery();
             }
             else
             {
-                Settle(ctx, row, "failed", result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef);
+                Settle(ctx, row, "failed", result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef, result.CarrierError);
                 Refund(ctx, row.AccountId, row.SendId, row.CostMicros, now);
-                events.Transition(row.SendId, row.Seq, row.Recipient, "failed", "processing", result.ErrorCode, result.ErrorMessage);
+                events.Transition(row.SendId, row.Seq, row.Recipient, "failed", "processing", result.ErrorCode, result.ErrorMessage, result.CarrierError);
             }
         }
 
@@ -650,15 +654,17 @@ internal sealed partial class SqliteStore
         return r.Read() ? new DeliveryRow(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6)) : null;
     }
 
-    private static void Settle(WriteContext ctx, DeliveryRow row, string state, int? errorCode, string? errorMessage, long now, string? carrier, string? carrierRef)
+    private static void Settle(WriteContext ctx, DeliveryRow row, string state, int? errorCode, string? errorMessage, long now, string? carrier, string? carrierRef,
+        string? carrierError = null)
     {
         var cmd = ctx.Command($"""
-            UPDATE deliveries SET state=@st, error_code=@ec, error_message=@em, lease_until=0, due_at=@now, updated_at=@now, receipt_state=NULL,
+            UPDATE deliveries SET state=@st, error_code=@ec, error_message=@em, carrier_error=@ce, lease_until=0, due_at=@now, updated_at=@now, receipt_state=NULL,
               carrier=COALESCE(@c, carrier), carrier_ref=COALESCE(@ref, carrier_ref), final_at=@now WHERE id=@id
             """);
         cmd.Parameters.AddWithValue("@st", state);
         cmd.Parameters.AddWithValue("@ec", (object?)errorCode ?? DBNull.Value);
         cmd.Parameters.AddWithValue("@em", (object?)errorMessage ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@ce", (object?)carrierError ?? DBNull.Value);
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@c", (object?)carrier ?? DBNull.Value);
         cmd.Parameters.AddWithValue("@ref", (object?)carrierRef ?? DBNull.Value);
@@ -808,7 +814,7 @@ internal sealed partial class SqliteStore
             }
         }
 
-        public void Transition(long sendId, int seq, string recipient, string status, string previous, int? errorCode, string? errorMessage)
+        public void Transition(long sendId, int seq, string recipient, string status, string previous, int? errorCode, string? errorMessage, string? carrierError = null)
         {
             var type = EventPayload.TypeFor(status);
             if (type is null)
@@ -828,7 +834,7 @@ internal sealed partial class SqliteStore
             }
 
             var eventId = EventPayload.NewEventId(now);
-            var payload = EventPayload.Write(eventId, type, now, target.MessageId, recipient, status, previous, target.Segments, errorCode, errorMessage, seq, target.SenderId);
+            var payload = EventPayload.Write(eventId, type, now, target.MessageId, recipient, status, previous, target.Segments, errorCode, errorMessage, seq, target.SenderId, carrierError);
             ctx.Raw("INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,'pending',?6,?6)")
                 .Bind(1, eventId).Bind(2, target.KeyId).Bind(3, target.Url).Bind(4, type).Bind(5, payload.AsSpan()).Bind(6, now).Execute();
         }

@@ -104,6 +104,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   state TEXT NOT NULL,
   error_code INTEGER,
   error_message TEXT,
+  carrier_error TEXT,                  -- the carrier's own words for the outcome (stat:UNDELIV err:001, ESME_RINVDSTADR)
   carrier TEXT,
   carrier_ref TEXT,
   receipt_state TEXT,                  -- a receipt the carrier announced at submit (sandbox), applied at due_at

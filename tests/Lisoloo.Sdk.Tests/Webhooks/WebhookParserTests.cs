@@ -120,8 +120,26 @@ public sealed class WebhookParserTests
         => Assert.Throws<WebhookFormatException>(() => WebhookParser.Parse(new byte[] { (byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}' }));
 
     [Test]
-    public void WebhookEventType_All_ListsTheSixKnownTypes()
-        => Assert.That(WebhookEventType.All, Is.EqualTo(new[] { "sms.queued", "sms.processing", "sms.sent", "sms.delivered", "sms.failed", "sms.received" }));
+    public void WebhookEventType_All_ListsTheSevenKnownTypes()
+        => Assert.That(WebhookEventType.All, Is.EqualTo(new[] { "sms.queued", "sms.processing", "sms.sent", "sms.delivered", "sms.failed", "sms.received", "sms.unknown" }));
+
+    [Test]
+    public void Parse_AnUnknownOutcome_KeepsItsCodeAndTheCarriersWords()
+    {
+        var evt = WebhookParser.Parse(Encoding.UTF8.GetBytes(
+            """{"id":"evt_u","type":"sms.unknown","created_at":"2026-12-08T00:00:00Z","data":{"message_id":"m1","to":"+243810000001","status":"unknown","previous_status":"sent","segments":1,"error_code":1515,"error_message":"No final receipt came in time.","carrier_error":"query_sm: ESME_RQUERYFAIL (0x00000067)","occurrence":1,"occurred_at":"2026-12-08T00:00:00Z"}}"""));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(evt.Type, Is.EqualTo(WebhookEventType.SmsUnknown));
+            Assert.That(evt.Type.IsKnown, Is.True);
+            Assert.That(evt.Data.Status, Is.EqualTo(SmsStatus.Unknown));
+            Assert.That(evt.Data.ErrorCode, Is.EqualTo(LisolooErrorCodes.NoReceipt));
+            Assert.That(LisolooErrorCodes.GetName(evt.Data.ErrorCode!.Value), Is.EqualTo("NoReceipt"));
+            Assert.That(evt.Data.CarrierError, Is.EqualTo("query_sm: ESME_RQUERYFAIL (0x00000067)"));
+            Assert.That(evt.Data.AdditionalProperties, Is.Null.Or.Empty, "carrier_error is modelled, not left over");
+        });
+    }
 
     [Test]
     public void WebhookEventType_DefaultValue_IsEmptyAndUnknown()

@@ -72,6 +72,11 @@ public sealed class SendLifecycleTests(StoreKind store)
 
             Assert.That((recipients["+243812345678"].ErrorCode, recipients["+243812345678"].ErrorMessage), Is.EqualTo(((int?)null, (string?)null)),
                 "a delivered row carries no error");
+            Assert.That(recipients.Values.Select(r => r.ErrorCode), Is.EqualTo(new int?[]
+            {
+                null, LisolooErrorCodes.Undelivered, LisolooErrorCodes.Expired, LisolooErrorCodes.RejectedByCarrier, LisolooErrorCodes.RefusedByCarrier, null,
+            }), "each outcome its own code: 1510, 1511, 1512, and 1518 for the refusal at submit");
+            Assert.That(recipients.Values.Select(r => r.CarrierError), Is.All.Null, "the sandbox has no words of its own");
         });
 
         var balance = (await client.GetBalanceAsync()).Value;

@@ -56,8 +56,8 @@ public sealed class CarrierPartsTests(StoreKind store)
         Assert.Multiple(() =>
         {
             Assert.That(recipient.Status, Is.EqualTo(SmsStatus.Undelivered));
-            Assert.That(recipient.ErrorCode, Is.EqualTo(LisolooErrorCodes.DestinationNotCovered));
-            Assert.That(recipient.ErrorMessage, Does.Contain("stat:UNDELIV err:001"));
+            Assert.That(recipient.ErrorCode, Is.EqualTo(LisolooErrorCodes.Undelivered));
+            Assert.That(recipient.CarrierError, Is.EqualTo("stat:UNDELIV err:001"), "the failed part's words");
         });
 
         var counts = await server.Store.ApplyPartReceiptsAsync(Route, [Receipt(ids[1], "delivered")]);

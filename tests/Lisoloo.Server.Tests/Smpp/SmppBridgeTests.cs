@@ -75,7 +75,8 @@ public sealed class SmppBridgeTests(StoreKind store)
     public async Task Every_receipt_stat_and_a_refused_destination_map_onto_the_lifecycle()
     {
         await using var server = await StartServerAsync();
-        var key = await server.CreateKeyAsync(merchant: "stats", environment: "live", balance: 10m, unitPrice: 0.1m);
+        var key = await server.CreateKeyAsync(merchant: "stats", environment: "live", balance: 10m, unitPrice: 0.1m,
+            webhookUrl: _hooks.Url("stats").AbsoluteUri, webhookEvents: "sms.failed,sms.unknown");
         using var client = server.Client(key.ApiKey);
         var expected = new Dictionary<string, SmsStatus>
         {
@@ -87,6 +88,8 @@ public sealed class SmppBridgeTests(StoreKind store)
             ["+2438189990006"] = SmsStatus.Unknown,
             ["+2438189990007"] = SmsStatus.Delivered,
             ["+2438189990010"] = SmsStatus.Failed,
+            ["+2438189990011"] = SmsStatus.Failed,
+            ["+2438189990012"] = SmsStatus.Failed,
             ["+243818000000"] = SmsStatus.Delivered,
         };
 
@@ -98,16 +101,80 @@ public sealed class SmppBridgeTests(StoreKind store)
             return expected.All(e => byNumber.TryGetValue(e.Key, out var r) && r.Status == e.Value);
         }, Deadline, "every recipient in its expected state");
 
+        // Each outcome its own code, and the SMSC's own words beside it (the receipt's stat:/err:, the refusal's status).
+        var outcomes = new Dictionary<string, (int? Code, string? CarrierError)>
+        {
+            ["+2438189990001"] = (LisolooErrorCodes.Undelivered, "stat:UNDELIV err:001"),
+            ["+2438189990002"] = (LisolooErrorCodes.Expired, "stat:EXPIRED err:000"),
+            ["+2438189990003"] = (LisolooErrorCodes.RejectedByCarrier, "stat:REJECTD err:000"),
+            ["+2438189990004"] = (LisolooErrorCodes.DeletedByCarrier, "stat:DELETED err:000"),
+            ["+2438189990005"] = (null, null),
+            ["+2438189990006"] = (LisolooErrorCodes.DeliveryUnknown, "stat:UNKNOWN err:000"),
+            ["+2438189990007"] = (null, null),
+            ["+2438189990010"] = (LisolooErrorCodes.InvalidDestination, "ESME_RINVDSTADR (0x0000000B)"),
+            ["+2438189990011"] = (LisolooErrorCodes.RefusedByCarrier, "ESME_RSUBMITFAIL (0x00000045)"),
+            ["+2438189990012"] = (LisolooErrorCodes.InvalidSender, "ESME_RINVSRCADR (0x0000000A)"),
+            ["+243818000000"] = (null, null),
+        };
         Assert.Multiple(() =>
         {
-            Assert.That(byNumber["+2438189990001"].ErrorMessage, Does.Contain("stat:UNDELIV err:001"));
-            Assert.That(byNumber["+2438189990001"].ErrorCode, Is.EqualTo(LisolooErrorCodes.DestinationNotCovered));
-            Assert.That(byNumber["+2438189990010"].ErrorCode, Is.EqualTo(LisolooErrorCodes.DestinationNotCovered));
-            Assert.That(byNumber["+2438189990010"].ErrorMessage, Does.Contain("ESME_RINVDSTADR"));
+            foreach (var (number, (code, carrierError)) in outcomes)
+            {
+                Assert.That((byNumber[number].ErrorCode, byNumber[number].CarrierError), Is.EqualTo((code, carrierError)), number);
+                Assert.That(byNumber[number].ErrorMessage, code is null ? Is.Null : Is.Not.Empty, number);
+            }
+
             Assert.That(byNumber["+2438189990007"].Timestamps!.Keys, Is.SupersetOf(new[] { "sent", "delivered" }));
         });
         var status = (await client.GetStatusAsync(sent.Value.MessageId)).Value;
-        Assert.That(status.RefundedAmount, Is.EqualTo(0.1m), "only the destination refused at submit is refunded");
+        Assert.That(status.RefundedAmount, Is.EqualTo(0.3m), "only the three messages refused at submit are refunded");
+
+        // The webhooks carry the same: sms.failed for failures, sms.unknown for UNKNOWN, with code and carrier_error.
+        var verifier = new WebhookVerifier([key.WebhookSecret]);
+        WebhookEvent[] events = [];
+        await Wait.UntilAsync(() =>
+        {
+            events = [.. _hooks.Received.Where(r => r.Path == "/stats").Select(r => verifier.VerifyAndParse(r.Headers, r.Body)).Where(e => e.Data.MessageId == sent.Value.MessageId)];
+            return events.Length >= 8;
+        }, Deadline, "eight webhooks: seven failures and one unknown");
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Select(e => e.Data.To).Order(), Is.EqualTo(outcomes.Where(o => o.Value.Code is not null).Select(o => o.Key).Order()));
+            foreach (var e in events)
+            {
+                var (code, carrierError) = outcomes[e.Data.To!];
+                Assert.That((e.Data.ErrorCode, e.Data.CarrierError), Is.EqualTo((code, carrierError)), e.Data.To);
+                Assert.That(e.Type, Is.EqualTo(e.Data.Status == SmsStatus.Unknown ? WebhookEventType.SmsUnknown : WebhookEventType.SmsFailed), e.Data.To);
+            }
+        });
+    }
+
+    [Test]
+    public async Task A_message_the_smsc_keeps_throttling_fails_with_1519_on_its_last_attempt_and_is_refunded()
+    {
+        // Two attempts, each one resubmit after a throttling answer: four submits, all ESME_RTHROTTLED.
+        await using var server = await StartServerAsync(new()
+        {
+            ["Lisoloo:Smpp:Connections:0:ThrottleRetries"] = "1",
+            ["Lisoloo:Smpp:Connections:0:MaxSubmitAttempts"] = "2",
+        });
+        await _smsc.ConfigureAsync(new { throttle = new { count = 1000 } });
+        var key = await server.CreateKeyAsync(merchant: "throttled", environment: "live", balance: 1m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+
+        var sent = await client.SendAsync(new SendRequest(["+243810000002"], "Never taken"));
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Failed);
+
+        var row = (await client.GetStatusAsync(sent.Value.MessageId)).Value.Recipients.Single();
+        var stats = await _smsc.GetStatsAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That((row.ErrorCode, row.CarrierError), Is.EqualTo(((int?)LisolooErrorCodes.RefusedAfterRetries, "ESME_RTHROTTLED (0x00000058)")));
+            Assert.That(row.ErrorMessage, Does.Contain("2 attempts"));
+            Assert.That(stats.Submits, Is.EqualTo(4), "two attempts of two submits each");
+            Assert.That(stats.Accepted, Is.Zero);
+        });
+        Assert.That((await client.GetBalanceAsync()).Value.Balance, Is.EqualTo(1m), "refunded: the carrier never took it");
     }
 
     [Test]

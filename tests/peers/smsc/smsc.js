@@ -22,6 +22,7 @@
  *   9990007   ESME_ROK            stat:ENROUTE err:000 (1), then stat:DELIVRD err:000 (2)
  *   9990010   ESME_RINVDSTADR     none
  *   9990011   ESME_RSUBMITFAIL    none
+ *   9990012   ESME_RINVSRCADR     none
  *   other     ESME_ROK            stat:DELIVRD err:000 (2)
  *
  * registered_delivery & 0x03: 0 no receipt; 1 a receipt whatever the outcome; 2 a receipt on failure only (any final
@@ -119,6 +120,7 @@ const RULES = new Map([
   ['9990007', { stat: 'DELIVRD', err: '000', enroute: true }],
   ['9990010', { status: smpp.ESME_RINVDSTADR }],
   ['9990011', { status: smpp.ESME_RSUBMITFAIL }],
+  ['9990012', { status: smpp.ESME_RINVSRCADR }],
 ]);
 
 const DELIVERED = { stat: 'DELIVRD', err: '000' };

@@ -116,6 +116,8 @@ internal static class PduCodec
         CommandId.SubmitSmResp => new SubmitSmRespPdu(),
         CommandId.DeliverSm => new DeliverSmPdu(),
         CommandId.DeliverSmResp => new DeliverSmRespPdu(),
+        CommandId.QuerySm => new QuerySmPdu(),
+        CommandId.QuerySmResp => new QuerySmRespPdu(),
         CommandId.EnquireLink => new EnquireLinkPdu(),
         CommandId.EnquireLinkResp => new EnquireLinkRespPdu(),
         CommandId.Unbind => new UnbindPdu(),
