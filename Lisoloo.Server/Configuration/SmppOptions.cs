@@ -94,6 +94,16 @@ internal sealed class SmppConnectionOptions
     /// </summary>
     public int MaxSubmitAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// How long after its acknowledgement a message may wait for a final receipt (the <see cref="ValidityPeriod"/> when
+    /// shorter). Past it the SMSC is asked (<c>query_sm</c>), and the answer settles the message; when it cannot (no
+    /// answer, a refusal, a state that is not final) the message becomes <c>unknown</c> with error 1515.
+    /// </summary>
+    public TimeSpan ReceiptDeadline { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>The receipt deadline in force: <see cref="ReceiptDeadline"/>, or the validity period when shorter.</summary>
+    public TimeSpan EffectiveReceiptDeadline => ValidityPeriod is { } v && v < ReceiptDeadline ? v : ReceiptDeadline;
+
     /// <summary>How long unbinding waits for in-flight submits to be answered on shutdown.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -46,6 +46,7 @@ internal static class ServerComposition
         services.AddSingleton<SmppCarrier>();
         services.AddSingleton<ICarrier>(sp => sp.GetRequiredService<SmppCarrier>());
         services.AddHostedService(sp => sp.GetRequiredService<SmppCarrier>());
+        services.AddHostedService<SmppReceiptDeadlineWorker>(); // stops before the connections it queries
 
         services.AddSingleton<CarrierRouter>();
         services.AddSingleton<SmsApi>();

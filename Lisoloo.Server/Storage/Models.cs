@@ -131,10 +131,31 @@ internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? Carr
 
     /// <summary>The carrier's own words for a refusal (SMPP: the <c>command_status</c> name, e.g. <c>ESME_RINVDSTADR</c>), kept as <c>carrier_error</c>.</summary>
     public string? CarrierError { get; init; }
+
+    /// <summary>
+    /// When an accepted row is next due (its <c>due_at</c> in <c>sent</c>): the announced receipt's time (sandbox), the
+    /// receipt deadline a carrier that reports later gave in <see cref="ReceiptAt"/> without a receipt state (SMPP),
+    /// else never.
+    /// </summary>
+    public long SentDueAt => ReceiptState is not null || ReceiptAt > 0 ? ReceiptAt : long.MaxValue;
 }
 
 /// <summary>One acknowledged part of a message: its number (1-based) of <paramref name="Parts"/>, and the id the carrier gave it (normalised).</summary>
-internal sealed record CarrierPart(int Part, int Parts, string CarrierId);
+internal sealed record CarrierPart(int Part, int Parts, string CarrierId)
+{
+    /// <summary>The id exactly as the carrier wrote it (before normalisation), for asking about the part later (<c>query_sm</c>); null when it is <see cref="CarrierId"/>.</summary>
+    public string? RawId { get; init; }
+}
+
+/// <summary>A delivery handed to a carrier that reports later, whose receipt deadline passed with no final receipt (leased to the caller).</summary>
+/// <param name="DeliveryId">The delivery row.</param>
+/// <param name="Recipient">Its destination (E.164).</param>
+/// <param name="SenderId">The sender id it was submitted with, if any (a query names the message by it).</param>
+/// <param name="Parts">Its parts, as stored.</param>
+internal sealed record OverdueDelivery(long DeliveryId, string Recipient, string? SenderId, IReadOnlyList<OverduePart> Parts);
+
+/// <summary>One stored part of an <see cref="OverdueDelivery"/>: its route, its id (normalised, and as written), and its state.</summary>
+internal sealed record OverduePart(string Route, string SmscId, string? RawId, string State);
 
 /// <summary>
 /// A receipt for one part, from a carrier that reports outcomes later (SMPP): the forms its id may take (see

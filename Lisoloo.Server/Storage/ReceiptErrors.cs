@@ -23,11 +23,6 @@ internal static class ReceiptErrors
         _ => (null, null),
     };
 
-    /// <summary>The outcome of a delivery that no final receipt settled within its route's receipt deadline.</summary>
-    public static (int Code, string Message) NoReceipt(TimeSpan deadline) =>
-        (LisolooErrorCodes.NoReceipt, $"No final receipt came within the route's receipt deadline ({Describe(deadline)}), and the carrier could not say more; a later receipt may still settle it.");
-
-    private static string Describe(TimeSpan t) => t.TotalHours >= 1 && t.TotalHours == Math.Floor(t.TotalHours) ? $"{t.TotalHours:0} h"
-        : t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes) ? $"{t.TotalMinutes:0} min"
-        : $"{t.TotalSeconds:0.###} s";
+    /// <summary>The text of a delivery that no final receipt settled within its route's receipt deadline (error 1515), with why asking did not settle it.</summary>
+    public static string NoReceipt(string why) => $"No final receipt came within the route's receipt deadline, and {why}; a later receipt may still settle it.";
 }

@@ -174,7 +174,14 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
 
         try
         {
-            return await SubmitPartsAsync(d, connection, encoded, _options.Workers.Lease / 2, cancellationToken).ConfigureAwait(false) with { Hold = hold };
+            var result = await SubmitPartsAsync(d, connection, encoded, _options.Workers.Lease / 2, cancellationToken).ConfigureAwait(false);
+
+            // Accepted: due again at its receipt deadline, unless a final receipt settles it first.
+            return result with
+            {
+                Hold = hold,
+                ReceiptAt = result.Accepted ? _time.GetUtcNow().ToUnixTimeMilliseconds() + (long)connection.Options.EffectiveReceiptDeadline.TotalMilliseconds : result.ReceiptAt,
+            };
         }
         catch
         {
@@ -210,7 +217,8 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
                     // An acknowledgement without an id is still an acknowledgement (never submitted again), but no
                     // receipt can name it: it gets an id of its own that no SMSC id looks like.
                     var id = string.IsNullOrWhiteSpace(resp.MessageId) ? $"-no-id-{d.DeliveryId}-{part}" : SmscMessageId.Normalize(resp.MessageId);
-                    acked.Add(new CarrierPart(part, total, id));
+                    var raw = resp.MessageId?.Trim();
+                    acked.Add(new CarrierPart(part, total, id) { RawId = string.IsNullOrEmpty(raw) || raw == id ? null : raw });
                 }
                 else
                 {

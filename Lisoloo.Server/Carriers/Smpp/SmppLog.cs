@@ -44,4 +44,7 @@ internal static partial class SmppLog
 
     [LoggerMessage(3012, LogLevel.Information, "SMPP {Connection}: unbinding")]
     public static partial void Unbinding(ILogger logger, string connection);
+
+    [LoggerMessage(3014, LogLevel.Information, "SMPP: {Overdue} messages passed their receipt deadline: {Settled} settled by query_sm, {Unknown} now unknown (1515)")]
+    public static partial void ReceiptDeadline(ILogger logger, int overdue, int settled, int unknown);
 }

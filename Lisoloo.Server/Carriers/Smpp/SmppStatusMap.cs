@@ -20,8 +20,7 @@ internal static class SmppStatusMap
     /// <summary>Classifies a non-zero <c>command_status</c> of a <c>submit_sm_resp</c>.</summary>
     public static Refusal Classify(uint status)
     {
-        var name = CommandStatus.Name(status);
-        var words = name.StartsWith("ESME_", StringComparison.Ordinal) ? $"{name} (0x{status:X8})" : name;
+        var words = Words(status);
         return status switch
         {
             CommandStatus.SystemError or CommandStatus.ReceiverTemporaryAppError or CommandStatus.Throttled or CommandStatus.MessageQueueFull
@@ -32,6 +31,13 @@ internal static class SmppStatusMap
                 => new(false, LisolooErrorCodes.InvalidSender, "The carrier refused the sender id.", words),
             _ => new(false, LisolooErrorCodes.RefusedByCarrier, "The carrier refused the message.", words),
         };
+    }
+
+    /// <summary>A status as <c>carrier_error</c> shows it: its name and value (<c>ESME_RINVDSTADR (0x0000000B)</c>).</summary>
+    public static string Words(uint status)
+    {
+        var name = CommandStatus.Name(status);
+        return name.StartsWith("ESME_", StringComparison.Ordinal) ? $"{name} (0x{status:X8})" : name;
     }
 
     /// <summary>A temporary refusal on the last attempt a connection allows: the message fails (1519) and is refunded.</summary>

@@ -19,6 +19,12 @@ internal static class PostgresSchema
 
         // 2: the carrier's own words for a delivery's outcome (stat:UNDELIV err:001, ESME_RINVDSTADR).
         () => "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS carrier_error TEXT",
+
+        // 3: receipt deadlines (due_at of deliveries waiting for a carrier's receipt), and the SMSC's ids as written.
+        () => """
+            CREATE INDEX IF NOT EXISTS ix_deliveries_receipt_deadline ON deliveries(due_at) WHERE state IN ('sent','accepted') AND receipt_state IS NULL;
+            ALTER TABLE delivery_parts ADD COLUMN IF NOT EXISTS raw_id TEXT;
+            """,
     ];
 
     /// <summary>The newest version this build knows.</summary>

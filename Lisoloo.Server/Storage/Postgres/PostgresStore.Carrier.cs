@@ -1,3 +1,4 @@
+using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Carriers.Smpp.Text;
 using Lisoloo.Server.Webhooks;
@@ -59,11 +60,12 @@ internal sealed partial class PostgresStore
     {
         await LockPartIdsAsync(c, tx, route, parts.Select(p => p.CarrierId)).ConfigureAwait(false);
         await Sql.ExecAsync(c, tx, """
-            INSERT INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at)
-            SELECT $1, id, $2, p, n, 'sent', $6 FROM unnest($3::text[], $4::int[], $5::int[]) AS u(id, p, n)
+            INSERT INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at, raw_id)
+            SELECT $1, id, $2, p, n, 'sent', $6, raw FROM unnest($3::text[], $4::int[], $5::int[], $7::text[]) AS u(id, p, n, raw)
             ON CONFLICT (route, smsc_id) DO UPDATE SET delivery_id=EXCLUDED.delivery_id, part=EXCLUDED.part, parts=EXCLUDED.parts,
-              state=EXCLUDED.state, detail=NULL, updated_at=EXCLUDED.updated_at
-            """, route, deliveryId, parts.Select(p => p.CarrierId).ToArray(), parts.Select(p => p.Part).ToArray(), parts.Select(p => p.Parts).ToArray(), now).ConfigureAwait(false);
+              state=EXCLUDED.state, detail=NULL, updated_at=EXCLUDED.updated_at, raw_id=EXCLUDED.raw_id
+            """, route, deliveryId, parts.Select(p => p.CarrierId).ToArray(), parts.Select(p => p.Part).ToArray(), parts.Select(p => p.Parts).ToArray(), now,
+            parts.Select(p => p.RawId).ToArray()).ConfigureAwait(false);
         var transitions = 0;
         foreach (var p in parts)
         {
@@ -209,6 +211,59 @@ internal sealed partial class PostgresStore
         await events.FlushAsync().ConfigureAwait(false);
         return completed;
     }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<OverdueDelivery>> ClaimOverdueReceiptsAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>
+    {
+        var now = Now;
+        var rows = await Sql.ListAsync(c, tx, """
+            UPDATE deliveries d SET due_at = $3
+            FROM sends s
+            WHERE s.id = d.send_id AND d.id IN (
+              SELECT id FROM deliveries WHERE state IN ('sent','accepted') AND receipt_state IS NULL AND due_at <= $1
+              ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING d.id, d.recipient, s.sender_id
+            """, r => (Id: r.GetInt64(0), Recipient: r.GetString(1), SenderId: r.NullableString(2)), now, max, now + (long)lease.TotalMilliseconds).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return (IReadOnlyList<OverdueDelivery>)[];
+        }
+
+        var parts = (await Sql.ListAsync(c, tx, "SELECT delivery_id, route, smsc_id, raw_id, state FROM delivery_parts WHERE delivery_id = ANY($1) ORDER BY part",
+                r => (DeliveryId: r.GetInt64(0), Part: new OverduePart(r.GetString(1), r.GetString(2), r.NullableString(3), r.GetString(4))),
+                rows.Select(r => r.Id).ToArray()).ConfigureAwait(false))
+            .ToLookup(p => p.DeliveryId, p => p.Part);
+        return rows.Select(r => new OverdueDelivery(r.Id, r.Recipient, r.SenderId, [.. parts[r.Id]])).ToList();
+    }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<int> ResolveWithoutReceiptAsync(IReadOnlyList<(long DeliveryId, string Message, string? CarrierError)> deliveries, CancellationToken cancellationToken = default) =>
+        deliveries.Count == 0 ? Task.FromResult(0) : _db.InTransactionAsync(async (c, tx) =>
+        {
+            var now = Now;
+            var events = new EventBuffer(c, tx, now);
+            var changed = 0;
+            foreach (var (id, message, carrierError) in deliveries.OrderBy(d => d.DeliveryId))
+            {
+                var row = await Sql.FirstAsync(c, tx, """
+                    WITH before AS (SELECT id, state FROM deliveries WHERE id=$1 AND state IN ('sent','accepted') AND receipt_state IS NULL FOR UPDATE)
+                    UPDATE deliveries d SET state='unknown', error_code=$2, error_message=$3, carrier_error=$4, updated_at=$5, due_at=$6
+                    FROM before WHERE d.id = before.id
+                    RETURNING d.send_id, d.seq, d.recipient, before.state
+                    """, r => (SendId: r.GetInt64(0), Seq: r.GetInt32(1), Recipient: r.GetString(2), State: r.GetString(3)),
+                    id, LisolooErrorCodes.NoReceipt, message, Text(carrierError), now, long.MaxValue).ConfigureAwait(false);
+                if (row.Recipient is null)
+                {
+                    continue; // settled by a receipt meanwhile
+                }
+
+                await events.TransitionAsync(row.SendId, row.Seq, row.Recipient, "unknown", row.State, LisolooErrorCodes.NoReceipt, message, carrierError).ConfigureAwait(false);
+                changed++;
+            }
+
+            await events.FlushAsync().ConfigureAwait(false);
+            return changed;
+        }, cancellationToken);
 
     /// <inheritdoc/>
     public Task<int> PurgeCarrierLeftoversAsync(TimeSpan age, CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>

@@ -111,7 +111,7 @@ internal sealed partial class PostgresStore
                     FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(id, ref, rs, due) WHERE d.id = u.id
                     """, carrier.Name, now, accepted.Select(r => r.DeliveryId).ToArray(),
                     accepted.Select(r => string.IsNullOrEmpty(r.CarrierRef) ? null : r.CarrierRef).ToArray(), accepted.Select(r => r.ReceiptState).ToArray(),
-                    accepted.Select(r => r.ReceiptState is null ? long.MaxValue : r.ReceiptAt).ToArray()).ConfigureAwait(false);
+                    accepted.Select(r => r.SentDueAt).ToArray()).ConfigureAwait(false);
             }
 
             // Rare (a refused number): take the leased path's steps, so the failure is applied exactly as for any carrier.
@@ -211,7 +211,7 @@ internal sealed partial class PostgresStore
                 RETURNING d.id
                 """, r => r.GetInt64(0), carrier, now, accepted.Select(r => r.DeliveryId).ToArray(),
                 accepted.Select(r => string.IsNullOrEmpty(r.CarrierRef) ? null : r.CarrierRef).ToArray(), accepted.Select(r => r.ReceiptState).ToArray(),
-                accepted.Select(r => r.ReceiptState is null ? long.MaxValue : r.ReceiptAt).ToArray()).ConfigureAwait(false)).ToHashSet();
+                accepted.Select(r => r.SentDueAt).ToArray()).ConfigureAwait(false)).ToHashSet();
         }
 
         foreach (var result in accepted)

@@ -180,6 +180,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private static readonly (string Table, string Column, string Type)[] AddedColumns =
     [
         ("deliveries", "carrier_error", "TEXT"),
+        ("delivery_parts", "raw_id", "TEXT"),
     ];
 
     private void InitializeSchema()

@@ -66,10 +66,10 @@ internal sealed partial class SqliteStore
     /// </summary>
     private static int StoreParts(WriteContext ctx, EventWriter events, string route, long deliveryId, IReadOnlyList<CarrierPart> parts, long now)
     {
-        var insert = ctx.Raw("INSERT OR REPLACE INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6)");
+        var insert = ctx.Raw("INSERT OR REPLACE INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at, raw_id) VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6, ?7)");
         foreach (var p in parts)
         {
-            insert.Bind(1, route).Bind(2, p.CarrierId).Bind(3, deliveryId).Bind(4, p.Part).Bind(5, p.Parts).Bind(6, now).Execute();
+            insert.Bind(1, route).Bind(2, p.CarrierId).Bind(3, deliveryId).Bind(4, p.Part).Bind(5, p.Parts).Bind(6, now).Bind(7, p.RawId).Execute();
         }
 
         var transitions = 0;
@@ -221,6 +221,74 @@ internal sealed partial class SqliteStore
         events.Transition(sendId, seq, recipient, target, current, code, message, carrierError);
         return 1;
     }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<OverdueDelivery>> ClaimOverdueReceiptsAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
+    {
+        var now = Now;
+        var rows = new List<(long Id, string Recipient, string? SenderId)>();
+        foreach (var row in ctx.Raw("""
+            SELECT d.id, d.recipient, s.sender_id FROM deliveries d JOIN sends s ON s.id = d.send_id
+            WHERE d.state IN ('sent','accepted') AND d.receipt_state IS NULL AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2
+            """).Bind(1, now).Bind(2, max).Rows())
+        {
+            rows.Add((row.Int64(0), row.Text(1)!, row.Text(2)));
+        }
+
+        if (rows.Count == 0)
+        {
+            return (IReadOnlyList<OverdueDelivery>)[];
+        }
+
+        var leaseUntil = now + (long)lease.TotalMilliseconds;
+        var extend = ctx.Raw("UPDATE deliveries SET due_at=?1 WHERE id=?2");
+        var parts = new Dictionary<long, List<OverduePart>>();
+        foreach (var (id, _, _) in rows)
+        {
+            extend.Bind(1, leaseUntil).Bind(2, id).Execute();
+            parts[id] = [];
+        }
+
+        foreach (var row in ctx.Raw("SELECT delivery_id, route, smsc_id, raw_id, state FROM delivery_parts WHERE delivery_id IN (SELECT value FROM json_each(?1)) ORDER BY part")
+            .Bind(1, IdArray(rows.Select(r => r.Id))).Rows())
+        {
+            parts[row.Int64(0)].Add(new OverduePart(row.Text(1)!, row.Text(2)!, row.Text(3), row.Text(4)!));
+        }
+
+        return rows.Select(r => new OverdueDelivery(r.Id, r.Recipient, r.SenderId, parts[r.Id])).ToList();
+    }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<int> ResolveWithoutReceiptAsync(IReadOnlyList<(long DeliveryId, string Message, string? CarrierError)> deliveries, CancellationToken cancellationToken = default) =>
+        deliveries.Count == 0 ? Task.FromResult(0) : db.WriteAsync(ctx =>
+        {
+            var now = Now;
+            var events = new EventWriter(ctx, now);
+            var read = ctx.Raw("SELECT send_id, seq, recipient, state FROM deliveries WHERE id=?1");
+            var update = ctx.Raw("""
+                UPDATE deliveries SET state='unknown', error_code=?2, error_message=?3, carrier_error=?4, updated_at=?5, due_at=?6
+                WHERE id=?1 AND state IN ('sent','accepted') AND receipt_state IS NULL
+                """);
+            var changed = 0;
+            foreach (var (id, message, carrierError) in deliveries)
+            {
+                (long SendId, int Seq, string Recipient, string State)? row = null;
+                foreach (var r in read.Bind(1, id).Rows())
+                {
+                    row = (r.Int64(0), (int)r.Int64(1), r.Text(2)!, r.Text(3)!);
+                }
+
+                if (row is not { } d || update.Bind(1, id).Bind(2, LisolooErrorCodes.NoReceipt).Bind(3, message).Bind(4, carrierError).Bind(5, now).Bind(6, long.MaxValue).Execute() == 0)
+                {
+                    continue; // settled by a receipt meanwhile
+                }
+
+                events.Transition(d.SendId, d.Seq, d.Recipient, "unknown", d.State, LisolooErrorCodes.NoReceipt, message, carrierError);
+                changed++;
+            }
+
+            return changed;
+        }, cancellationToken);
 
     /// <summary>
     /// Records inbound parts in one transaction. A single message, or the last missing part of a concatenated one,

@@ -348,7 +348,7 @@ internal sealed partial class SqliteStore
                 {
                     accepted.Add(result);
                     sent.Bind(1, carrier.Name).Bind(2, string.IsNullOrEmpty(result.CarrierRef) ? null : result.CarrierRef).Bind(3, result.ReceiptState)
-                        .Bind(4, result.ReceiptState is null ? long.MaxValue : result.ReceiptAt).Bind(5, now).Bind(6, result.DeliveryId).Execute();
+                        .Bind(4, result.SentDueAt).Bind(5, now).Bind(6, result.DeliveryId).Execute();
                 }
                 else
                 {
@@ -530,7 +530,7 @@ internal sealed partial class SqliteStore
             }
 
             var changed = alreadyMarked ? 1 : markSent.Bind(1, carrier).Bind(2, string.IsNullOrEmpty(result.CarrierRef) ? null : result.CarrierRef)
-                .Bind(3, result.ReceiptState).Bind(4, result.ReceiptState is null ? long.MaxValue : result.ReceiptAt).Bind(5, now)
+                .Bind(3, result.ReceiptState).Bind(4, result.SentDueAt).Bind(5, now)
                 .Bind(6, result.DeliveryId).Execute();
             if (changed == 0)
             {

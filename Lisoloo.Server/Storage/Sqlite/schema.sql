@@ -146,6 +146,9 @@ CREATE INDEX IF NOT EXISTS ix_deliveries_deferred ON deliveries(due_at)
   WHERE state IN ('queued','processing') OR (state = 'pending' AND due_at > pending_at);
 DROP INDEX IF EXISTS ix_deliveries_due;
 CREATE INDEX IF NOT EXISTS ix_deliveries_receipts ON deliveries(due_at) WHERE state = 'sent' AND receipt_state IS NOT NULL;
+-- Deliveries waiting for a carrier's receipt (SMPP): due_at is their receipt deadline (the end of time for carriers
+-- without one); past it the carrier is asked (query_sm) or the delivery becomes unknown (1515).
+CREATE INDEX IF NOT EXISTS ix_deliveries_receipt_deadline ON deliveries(due_at) WHERE state IN ('sent','accepted') AND receipt_state IS NULL;
 
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY,
@@ -187,6 +190,7 @@ CREATE TABLE IF NOT EXISTS delivery_parts (
   state TEXT NOT NULL,                 -- sent | accepted | unknown | delivered | undelivered | expired | rejected | failed
   detail TEXT,                         -- the receipt's stat/err, for failures
   updated_at INTEGER NOT NULL,
+  raw_id TEXT,                         -- the id as the SMSC wrote it, when normalising changed it (query_sm needs it)
   PRIMARY KEY (route, smsc_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ix_delivery_parts_delivery ON delivery_parts(delivery_id);

@@ -17,6 +17,7 @@ public sealed class PduRoundTripTests
         "submit_sm 254", "submit_sm empty", "submit_sm payload", "deliver_sm mo ucs2", "deliver_sm empty",
         "submit_sm_resp max", "submit_sm_resp empty", "deliver_sm_resp",
         "enquire_link", "enquire_link_resp", "unbind", "unbind_resp", "generic_nack",
+        "query_sm max", "query_sm_resp delivered", "query_sm_resp refused",
     ];
 
     [TestCaseSource(nameof(Names))]
@@ -52,6 +53,20 @@ public sealed class PduRoundTripTests
             Assert.That(decoded.ServiceType, Is.EqualTo("WAP01"));
             Assert.That(decoded.ScheduleDeliveryTime, Is.EqualTo("251231235959104+"));
             Assert.That(decoded.TryGetTlv(TlvTag.SarSegmentSeqnum, out var seq) ? seq.GetByte() : 0, Is.EqualTo(3));
+        }
+    }
+
+    [Test]
+    public void Decode_QuerySmRespWithoutABody_IsTheRefusalWithEmptyFields()
+    {
+        // ESME_RQUERYFAIL, header only (SMPP 3.4 lets a refusal omit the body), then the spec's field order for an answer.
+        var refused = PduCodecDecodeTests.DecodeComplete<QuerySmRespPdu>(SmppHex.Parse("00000010 80000003 00000067 00000001"));
+        var answered = PduCodecDecodeTests.DecodeComplete<QuerySmRespPdu>(SmppHex.Parse("00000016 80000003 00000000 00000002 41420000 0501"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((refused.CommandStatus, refused.MessageId, refused.MessageState), Is.EqualTo((CommandStatus.QueryFailed, string.Empty, (byte)0)));
+            Assert.That((answered.MessageId, answered.FinalDate, answered.MessageState, answered.ErrorCode), Is.EqualTo(("AB", string.Empty, (byte)5, (byte)1)));
         }
     }
 
@@ -154,6 +169,9 @@ public sealed class PduRoundTripTests
         "unbind" => new UnbindPdu { SequenceNumber = 0x7FFF_FFFF },
         "unbind_resp" => new UnbindRespPdu { SequenceNumber = 0x7FFF_FFFF, CommandStatus = CommandStatus.Ok },
         "generic_nack" => new GenericNackPdu { SequenceNumber = 0, CommandStatus = CommandStatus.InvalidCommandLength },
+        "query_sm max" => new QuerySmPdu { SequenceNumber = 9, MessageId = new string('A', 64), SourceAddrTon = 5, SourceAddrNpi = 0, SourceAddr = new string('9', 20) },
+        "query_sm_resp delivered" => new QuerySmRespPdu { SequenceNumber = 9, MessageId = "6B8AB62D", FinalDate = "261208010100000+", MessageState = 2, ErrorCode = 0 },
+        "query_sm_resp refused" => new QuerySmRespPdu { SequenceNumber = 10, CommandStatus = CommandStatus.QueryFailed },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

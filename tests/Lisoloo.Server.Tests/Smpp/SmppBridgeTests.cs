@@ -178,6 +178,68 @@ public sealed class SmppBridgeTests(StoreKind store)
     }
 
     [Test]
+    public async Task A_message_whose_receipt_never_comes_is_asked_about_at_its_deadline_and_settled_or_made_unknown()
+    {
+        // The SMSC withholds both receipts; asked, it says DELIVERED for one and ENROUTE (not final) for the other.
+        await using var server = await StartServerAsync(new() { ["Lisoloo:Smpp:Connections:0:ReceiptDeadline"] = "00:00:01" });
+        var key = await server.CreateKeyAsync(merchant: "deadline", environment: "live", balance: 1m, unitPrice: 0.1m,
+            webhookUrl: _hooks.Url("deadline").AbsoluteUri, webhookEvents: "sms.delivered,sms.unknown");
+        using var client = server.Client(key.ApiKey);
+
+        var sent = await client.SendAsync(new SendRequest(["+2438189990008", "+2438189990009"], "Silent SMSC"));
+        IReadOnlyDictionary<string, RecipientStatus> rows = new Dictionary<string, RecipientStatus>();
+        await Wait.UntilAsync(async () =>
+        {
+            rows = (await client.GetStatusAsync(sent.Value.MessageId)).Value.Recipients.ToDictionary(r => r.To);
+            return rows.Count == 2 && rows["+2438189990008"].Status == SmsStatus.Delivered && rows["+2438189990009"].Status == SmsStatus.Unknown;
+        }, Deadline, "one delivered and one unknown once the deadline passed");
+
+        var stats = await _smsc.GetStatsAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That((rows["+2438189990008"].ErrorCode, rows["+2438189990008"].CarrierError), Is.EqualTo(((int?)null, (string?)null)), "settled as delivered by the answer");
+            Assert.That((rows["+2438189990009"].ErrorCode, rows["+2438189990009"].CarrierError),
+                Is.EqualTo(((int?)LisolooErrorCodes.NoReceipt, "query_sm: message_state=ENROUTE error_code=0")));
+            Assert.That(rows["+2438189990009"].ErrorMessage, Does.Contain("not final yet"));
+            Assert.That(stats.Queries, Is.EqualTo(2), "one query_sm per message");
+            Assert.That(stats.ReceiptsSent, Is.Zero, "no receipt ever came");
+        });
+
+        var verifier = new WebhookVerifier([key.WebhookSecret]);
+        WebhookEvent[] events = [];
+        await Wait.UntilAsync(() =>
+        {
+            events = [.. _hooks.Received.Where(r => r.Path == "/deadline").Select(r => verifier.VerifyAndParse(r.Headers, r.Body)).Where(e => e.Data.MessageId == sent.Value.MessageId)];
+            return events.Length >= 2;
+        }, Deadline, "the delivered and unknown webhooks");
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Select(e => (e.Type.Value, e.Data.To)).Order(), Is.EqualTo(new[] { ("sms.delivered", "+2438189990008"), ("sms.unknown", "+2438189990009") }));
+            Assert.That(events.Single(e => e.Type == WebhookEventType.SmsUnknown).Data.ErrorCode, Is.EqualTo(LisolooErrorCodes.NoReceipt));
+        });
+        Assert.That((await client.GetBalanceAsync()).Value.Balance, Is.EqualTo(0.8m), "both charged: the carrier took them");
+    }
+
+    [Test]
+    public async Task A_message_the_smsc_refuses_to_be_asked_about_becomes_unknown_with_the_refusal()
+    {
+        await using var server = await StartServerAsync(new() { ["Lisoloo:Smpp:Connections:0:ReceiptDeadline"] = "00:00:01" });
+        await _smsc.ConfigureAsync(new { queryStatus = "ESME_RQUERYFAIL" });
+        var key = await server.CreateKeyAsync(merchant: "queryfail", environment: "live", balance: 1m, unitPrice: 0.1m);
+        using var client = server.Client(key.ApiKey);
+
+        var sent = await client.SendAsync(new SendRequest(["+2438189990008"], "Never a receipt"));
+        await WaitStatusAsync(client, sent.Value.MessageId, SmsStatus.Unknown);
+
+        var row = (await client.GetStatusAsync(sent.Value.MessageId)).Value.Recipients.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That((row.ErrorCode, row.CarrierError), Is.EqualTo(((int?)LisolooErrorCodes.NoReceipt, "query_sm: ESME_RQUERYFAIL (0x00000067)")));
+            Assert.That(row.ErrorMessage, Does.Contain("refused the query"));
+        });
+    }
+
+    [Test]
     public async Task A_long_message_goes_in_concatenated_parts_and_is_delivered_when_every_part_is()
     {
         await using var server = await StartServerAsync();

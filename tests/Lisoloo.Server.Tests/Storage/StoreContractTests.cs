@@ -346,6 +346,49 @@ public sealed class StoreContractTests(StoreKind kind)
     }
 
     [Test]
+    public async Task An_overdue_delivery_is_claimed_once_with_its_parts_and_made_unknown_unless_a_receipt_settled_it()
+    {
+        var (key, _) = await CreateKeyAsync("deadline", balance: 1_000_000, environment: "live");
+        var first = Immediate(key, "+14155550100");
+        var second = Immediate(key, "+14155550101");
+        await _store.AcceptSendAsync(key, first, null, Response("d1"));
+        await _store.AcceptSendAsync(key, second, null, Response("d2"));
+        var claim = await _store.ClaimDeliveriesAsync(10, Lease, _ => null, RetryDelay);
+        var ids = claim.ToSubmit.ToDictionary(d => d.Recipient, d => d.DeliveryId);
+
+        // Accepted with a receipt deadline long past (unix ms 1), as an SMPP submit gives one.
+        await _store.ApplySubmitResultsAsync(claim.ToSubmit,
+        [
+            new SubmitResult(ids["+14155550100"], true, "aa", null, null, null, 1) { Parts = [new CarrierPart(1, 1, "aa") { RawId = "AA" }], Route = "smsc" },
+            new SubmitResult(ids["+14155550101"], true, "bb", null, null, null, 1) { Parts = [new CarrierPart(1, 1, "bb")], Route = "smsc" },
+        ], "smpp", RetryDelay);
+
+        var overdue = await _store.ClaimOverdueReceiptsAsync(10, TimeSpan.FromMinutes(5));
+        var again = await _store.ClaimOverdueReceiptsAsync(10, TimeSpan.FromMinutes(5));
+        Assert.Multiple(() =>
+        {
+            Assert.That(overdue.Select(d => d.Recipient).Order(), Is.EqualTo(new[] { "+14155550100", "+14155550101" }));
+            Assert.That(overdue.Single(d => d.Recipient == "+14155550100").Parts, Is.EqualTo(new[] { new OverduePart("smsc", "aa", "AA", "sent") }), "the id as written, for query_sm");
+            Assert.That(overdue.Single(d => d.Recipient == "+14155550101").Parts, Is.EqualTo(new[] { new OverduePart("smsc", "bb", null, "sent") }));
+            Assert.That(again, Is.Empty, "leased: not claimed twice");
+        });
+
+        // The second is settled by a receipt before the resolution (on another node): only the first becomes unknown.
+        var other = await _stores.OpenNodeAsync();
+        await other.ApplyPartReceiptsAsync("smsc", [new PartReceipt(["bb"], "delivered", "stat:DELIVRD")]);
+        var changed = await other.ResolveWithoutReceiptAsync([(ids["+14155550100"], "no receipt", "query_sm: ESME_RQUERYFAIL (0x00000067)"), (ids["+14155550101"], "no receipt", null)]);
+        var a = (await _store.GetSendAsync(first.MessageId, key.AccountId))!.Deliveries.Single();
+        var b = (await _store.GetSendAsync(second.MessageId, key.AccountId))!.Deliveries.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(changed, Is.EqualTo(1));
+            Assert.That((a.State, a.ErrorCode, a.ErrorMessage, a.CarrierError), Is.EqualTo(("unknown", (int?)LisolooErrorCodes.NoReceipt, "no receipt", "query_sm: ESME_RQUERYFAIL (0x00000067)")));
+            Assert.That((b.State, b.ErrorCode), Is.EqualTo(("delivered", (int?)null)));
+        });
+        Assert.That(await _store.ClaimOverdueReceiptsAsync(10, TimeSpan.FromMinutes(5)), Is.Empty, "an unknown delivery has no deadline any more");
+    }
+
+    [Test]
     public async Task Inbound_parts_reaching_different_nodes_complete_one_message()
     {
         var (key, _) = await CreateKeyAsync("inbound", balance: 0, environment: "live", webhook: "https://hooks.example/mo");

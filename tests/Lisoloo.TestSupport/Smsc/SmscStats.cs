@@ -84,6 +84,10 @@ public sealed class SmscStats
     /// <summary>Gets the number of bind requests refused.</summary>
     [JsonPropertyName("bindsRefused")]
     public int BindsRefused { get; init; }
+
+    /// <summary>Gets the number of query_sm received.</summary>
+    [JsonPropertyName("queries")]
+    public int Queries { get; init; }
 }
 
 /// <summary>A session bound to the test SMSC.</summary>

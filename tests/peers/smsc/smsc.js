@@ -20,10 +20,16 @@
  *   9990005   ESME_ROK            stat:ACCEPTD err:000 (6)
  *   9990006   ESME_ROK            stat:UNKNOWN err:000 (7)
  *   9990007   ESME_ROK            stat:ENROUTE err:000 (1), then stat:DELIVRD err:000 (2)
+ *   9990008   ESME_ROK            none (withheld); query_sm answers DELIVERED (2)
+ *   9990009   ESME_ROK            none (withheld); query_sm answers ENROUTE (1)
  *   9990010   ESME_RINVDSTADR     none
  *   9990011   ESME_RSUBMITFAIL    none
  *   9990012   ESME_RINVSRCADR     none
  *   other     ESME_ROK            stat:DELIVRD err:000 (2)
+ *
+ * query_sm (section 4.8) is answered for every accepted message with the state its rule ends in (a message_state,
+ * final_date and error_code), or with ESME_RQUERYFAIL for an id it never gave; the queryStatus setting makes every
+ * query_sm answer that status instead (e.g. "ESME_RQUERYFAIL", or "ESME_RINVCMDID" as an SMSC without the command).
  *
  * registered_delivery & 0x03: 0 no receipt; 1 a receipt whatever the outcome; 2 a receipt on failure only (any final
  * state but DELIVRD); 3 (reserved in 3.4, "success only" in SMPP 5.0) a receipt on DELIVRD only.
@@ -118,6 +124,8 @@ const RULES = new Map([
   ['9990005', { stat: 'ACCEPTD', err: '000' }],
   ['9990006', { stat: 'UNKNOWN', err: '000' }],
   ['9990007', { stat: 'DELIVRD', err: '000', enroute: true }],
+  ['9990008', { stat: 'DELIVRD', err: '000', withhold: true }],
+  ['9990009', { stat: 'ENROUTE', err: '000', withhold: true }],
   ['9990010', { status: smpp.ESME_RINVDSTADR }],
   ['9990011', { status: smpp.ESME_RSUBMITFAIL }],
   ['9990012', { status: smpp.ESME_RINVSRCADR }],
@@ -158,11 +166,13 @@ const DEFAULT_CONFIG = Object.freeze({
   receiptBeforeResponse: false,
   responseDelayMs: null,
   redeliverUnacked: true,
+  queryStatus: null,
 });
 
 let config = { ...DEFAULT_CONFIG };
 let stats = newStats();
 let messages = [];
+const outcomes = new Map(); // message id -> { stat, err }: what query_sm answers
 let held = [];
 let generation = 0;
 let counter = Math.floor(Math.random() * 0x100000000);
@@ -174,7 +184,7 @@ let roundRobin = 0;
 function newStats() {
   return {
     submits: 0, accepted: 0, refused: 0, ignored: 0, held: 0, discardedHeld: 0,
-    receiptsSent: 0, receiptsAcked: 0, moSent: 0, moAcked: 0, deliverSmRespErrors: 0, redelivered: 0,
+    receiptsSent: 0, receiptsAcked: 0, moSent: 0, moAcked: 0, deliverSmRespErrors: 0, redelivered: 0, queries: 0,
     enquireLinksReceived: 0, unbindsReceived: 0, bindAttempts: 0, bindsRefused: 0,
   };
 }
@@ -326,6 +336,9 @@ function onPdu(s, pdu) {
     case 'submit_sm':
       onSubmit(s, pdu);
       return;
+    case 'query_sm':
+      onQuery(s, pdu);
+      return;
     case 'enquire_link':
       stats.enquireLinksReceived++;
       if (!config.silent) reply(s, pdu, 0);
@@ -463,6 +476,7 @@ function processSubmit(s, pdu) {
     session: s.id,
   });
   stats.accepted++;
+  outcomes.set(id, rule && !rule.status ? { stat: rule.stat, err: rule.err } : DELIVERED);
 
   const receipts = planReceipts(pdu, rule, udh || sar, n, id);
   if (config.receiptBeforeResponse) {
@@ -481,9 +495,35 @@ function processSubmit(s, pdu) {
   });
 }
 
+function onQuery(s, pdu) {
+  stats.queries++;
+  if (config.silent) return;
+  if (s.bound !== 'transmitter' && s.bound !== 'transceiver') {
+    reply(s, pdu, smpp.ESME_RINVBNDSTS);
+    return;
+  }
+  if (config.queryStatus) {
+    reply(s, pdu, statusCode(config.queryStatus));
+    return;
+  }
+  const outcome = outcomes.get(pdu.message_id);
+  if (!outcome) {
+    reply(s, pdu, smpp.ESME_RQUERYFAIL);
+    return;
+  }
+  const final = outcome.stat !== 'ENROUTE' && outcome.stat !== 'ACCEPTD';
+  reply(s, pdu, 0, {
+    message_id: pdu.message_id,
+    final_date: final ? `${stamp(new Date())}00000+` : '',
+    message_state: MESSAGE_STATE[outcome.stat],
+    error_code: Number.parseInt(outcome.err, 10) || 0,
+  });
+}
+
 function planReceipts(pdu, rule, part, n, id) {
   const mode = (pdu.registered_delivery | 0) & 0x03;
   if (mode === 0) return [];
+  if (rule && rule.withhold) return [];
   let outcome = rule || DELIVERED;
   if (config.failPart !== null && part && part.seq === config.failPart) outcome = FAILED_PART;
   const success = outcome.stat === 'DELIVRD';
@@ -734,6 +774,7 @@ const CONFIG_CHECKS = {
   receiptBeforeResponse: (v) => typeof v === 'boolean',
   responseDelayMs: (v) => v === null || (Number.isInteger(v) && v >= 0),
   redeliverUnacked: (v) => typeof v === 'boolean',
+  queryStatus: (v) => v === null || statusCode(v) !== undefined,
 };
 
 function applyConfig(body) {
@@ -773,6 +814,7 @@ function reset() {
   config = { ...DEFAULT_CONFIG };
   stats = newStats();
   messages = [];
+  outcomes.clear();
   held = [];
   pending.clear();
 }
