@@ -140,8 +140,6 @@ public sealed class PduFramingTests
         Assert.That(next.Pdu, Is.InstanceOf<EnquireLinkPdu>());
     }
 
-    [TestCase(CommandId.QuerySm)]
-    [TestCase(CommandId.QuerySmResp)]
     [TestCase(CommandId.ReplaceSm)]
     [TestCase(CommandId.CancelSm)]
     [TestCase(CommandId.SubmitMulti)]
