@@ -27,9 +27,9 @@ internal interface IDeliveryStore
     /// Extends the lease of deliveries this node claimed and still has in flight to <paramref name="lease"/> from now,
     /// so a batch the carrier takes longer than one lease over is not claimed again meanwhile. Only rows still
     /// <c>processing</c> under a lease that has not run out (and, on a shared store, held by this node) are extended;
-    /// returns how many were.
+    /// returns their ids. A row left out was stored meanwhile, or its lease had run out: another node may have it now.
     /// </summary>
-    Task<int> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<long>> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Applies what the carrier said at submit: accepted → <c>sent</c> (the reserve becomes spend), refused →

@@ -86,6 +86,19 @@ internal sealed record ClaimedDelivery(long DeliveryId, long SendId, string Mess
 
     /// <summary>Which hand-off attempt this claim is (1 for the first); a temporary refusal on the last allowed one fails the message (1519).</summary>
     public int Attempt { get; init; } = 1;
+
+    /// <summary>The dispatcher's lease on this row (null outside the dispatcher): a carrier checks it right before the message goes on the wire.</summary>
+    public IDeliveryLease? Lease { get; init; }
+
+    /// <summary>True unless the lease on this row ran out as this node counts it (another node may have claimed it).</summary>
+    public bool LeaseHeld => Lease?.Holds(DeliveryId) ?? true;
+}
+
+/// <summary>A lease on claimed rows, as the node that holds it counts it.</summary>
+internal interface IDeliveryLease
+{
+    /// <summary>True while <paramref name="deliveryId"/> may still go on the wire from this node.</summary>
+    bool Holds(long deliveryId);
 }
 
 /// <summary>
@@ -138,6 +151,12 @@ internal sealed record SubmitResult(long DeliveryId, bool Accepted, string? Carr
     /// else never.
     /// </summary>
     public long SentDueAt => ReceiptState is not null || ReceiptAt > 0 ? ReceiptAt : long.MaxValue;
+
+    /// <summary>
+    /// The lease on the row ran out before (some of) it went on the wire, so this node gave it up: nothing about the row
+    /// changes but its acknowledged <see cref="Parts"/>, stored so that no claim submits them again.
+    /// </summary>
+    public bool LeaseLost { get; init; }
 }
 
 /// <summary>One acknowledged part of a message: its number (1-based) of <paramref name="Parts"/>, and the id the carrier gave it (normalised).</summary>

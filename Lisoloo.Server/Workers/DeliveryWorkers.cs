@@ -152,6 +152,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         var o = options.Value.Workers;
         await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
         DeliveryClaim claim;
+        var lease = new DeliveryLease(Time, o.Lease, Time.GetUtcNow()); // counted from before the claim: never later than the store's
         try
         {
             claim = await store.ClaimDeliveriesAsync(o.BatchSize, o.Lease, carriers.InlineFor, o.RetryDelay, stoppingToken).ConfigureAwait(false);
@@ -182,7 +183,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
             return claim.Claimed == o.BatchSize;
         }
 
-        var toSubmit = TakeNotInFlight(claim.ToSubmit);
+        var toSubmit = TakeNotInFlight(claim.ToSubmit).ConvertAll(d => d with { Lease = lease });
         if (toSubmit.Count == 0)
         {
             _slots.Release();
@@ -318,6 +319,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
     {
         var lease = options.Value.Workers.Lease;
         var every = lease / 3;
+        var batchLease = batch.Count > 0 ? batch[0].Lease as DeliveryLease : null;
         while (true)
         {
             await Task.Delay(every, Time, cancellationToken).ConfigureAwait(false);
@@ -334,12 +336,30 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
 
             try
             {
+                var askedAt = Time.GetUtcNow();
                 var extended = await store.ExtendLeasesAsync(ids, lease, cancellationToken).ConfigureAwait(false);
-                if (extended < ids.Length)
+                if (extended.Count < ids.Length)
                 {
                     // Stored meanwhile (a race with ApplyAsync, harmless), or the lease had already run out (this node
-                    // stalled longer than a lease): another node that claims those rows may submit them again.
-                    logger.LogDebug("Extended the lease of {Extended} of {Count} deliveries still in flight", extended, ids.Length);
+                    // stalled longer than a lease): another node may have claimed those rows, so what of them is not on
+                    // the wire yet is given up here (the carrier checks the lease right before each submit).
+                    var renewed = extended.ToHashSet();
+                    List<long> lost;
+                    lock (_unsettled)
+                    {
+                        lost = [.. ids.Where(id => !renewed.Contains(id) && _unsettled.Contains(id))];
+                    }
+
+                    batchLease?.Renewed(askedAt, lease, lost);
+                    if (lost.Count > 0)
+                    {
+                        logger.LogWarning("The lease of {Count} deliveries in flight ran out (this node stalled for longer than the renewals allow); what of them is not submitted yet is left to the node that claims them",
+                            lost.Count);
+                    }
+                }
+                else
+                {
+                    batchLease?.Renewed(askedAt, lease, []);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)

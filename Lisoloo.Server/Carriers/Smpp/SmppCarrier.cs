@@ -152,6 +152,11 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
                 $"No SMPP connection covers {d.Recipient}.", null, 0);
         }
 
+        if (!d.LeaseHeld)
+        {
+            return new SubmitResult(d.DeliveryId, false, null, null, null, null, 0, Retryable: true) { LeaseLost = true }; // another node may have it now
+        }
+
         // The reference comes from the delivery, so a part submitted again carries the one its siblings have.
         var encoded = SmsEncoder.Encode(d.Body, connection.TextOptions, (ushort)d.DeliveryId);
         var total = encoded.Parts.Count;
@@ -200,13 +205,14 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
         {
             if (!d.AckedParts.Contains(p))
             {
-                parts.Add((p, connection.SubmitAsync(NewSubmit(d, o, encoded, p - 1), cancellationToken, unboundPatience)));
+                parts.Add((p, connection.SubmitAsync(NewSubmit(d, o, encoded, p - 1), cancellationToken, unboundPatience, () => d.LeaseHeld)));
             }
         }
 
         var acked = new List<CarrierPart>(total);
         SmppStatusMap.Refusal? refusal = null;
         var unacknowledged = false;
+        var abandoned = false;
         foreach (var (part, response) in parts)
         {
             try
@@ -233,6 +239,16 @@ internal sealed class SmppCarrier : ICarrier, IHostedService, ISmppSessionHandle
             {
                 unacknowledged = true;
             }
+            catch (SmppRequestAbandonedException)
+            {
+                abandoned = true; // the lease ran out before this part went on the wire
+            }
+        }
+
+        if (abandoned)
+        {
+            // Another node may have claimed the message meanwhile: it is left to that node, only the parts that went out recorded.
+            return new SubmitResult(d.DeliveryId, false, null, null, null, null, 0, Retryable: true) { LeaseLost = true, Parts = acked, Route = connection.ReceiptScope };
         }
 
         if (refusal is { Retryable: true } last && d.Attempt >= o.MaxSubmitAttempts)

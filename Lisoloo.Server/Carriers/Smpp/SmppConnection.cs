@@ -101,20 +101,27 @@ internal sealed class SmppConnection : IAsyncDisposable
     /// pause) and is submitted again, until
     /// <paramref name="cancellationToken"/> gives up, or no session is bound for <paramref name="unboundPatience"/> at a
     /// stretch (then <see cref="OperationCanceledException"/>, and the caller treats the part as not acknowledged: it is
-    /// not on the wire, so it may be tried again later, on any node).
+    /// not on the wire, so it may be tried again later, on any node). <paramref name="stillWanted"/> is asked before
+    /// each try and once the window has room: false ends the call with <see cref="SmppRequestAbandonedException"/>
+    /// before the part goes on the wire (again).
     /// </summary>
-    public async Task<SubmitSmRespPdu> SubmitAsync(SubmitSmPdu submit, CancellationToken cancellationToken, TimeSpan? unboundPatience = null)
+    public async Task<SubmitSmRespPdu> SubmitAsync(SubmitSmPdu submit, CancellationToken cancellationToken, TimeSpan? unboundPatience = null, Func<bool>? stillWanted = null)
     {
         var throttled = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (stillWanted?.Invoke() == false)
+            {
+                throw new SmppRequestAbandonedException(); // before waiting for a session or a pause: nothing went out
+            }
+
             var session = await WaitForTransmitterAsync(unboundPatience ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
             await PaceAsync(cancellationToken).ConfigureAwait(false);
             SubmitSmRespPdu response;
             try
             {
-                response = await session.SubmitAsync(submit, cancellationToken).ConfigureAwait(false);
+                response = await session.SubmitAsync(submit, cancellationToken, stillWanted).ConfigureAwait(false);
             }
             catch (SmppLinkDownException)
             {

@@ -20,6 +20,9 @@ internal interface ISmppSessionHandler
 /// </summary>
 internal sealed class SmppLinkDownException(string message) : Exception(message);
 
+/// <summary>A request its sender no longer wanted sent when its turn came (a submit whose lease ran out): it never went on the wire.</summary>
+internal sealed class SmppRequestAbandonedException() : Exception("The request was abandoned before it went on the wire.");
+
 /// <summary>The SMSC refused a bind.</summary>
 internal sealed class SmppBindException(uint status) : Exception($"The SMSC refused the bind: {CommandStatus.Name(status)}.")
 {
@@ -111,9 +114,9 @@ internal sealed class SmppSession : IAsyncDisposable
     /// Submits one <c>submit_sm</c> within the window and returns its response (whatever its status; a
     /// <c>generic_nack</c> comes back as a <see cref="SubmitSmRespPdu"/> with the nack's status and no id).
     /// </summary>
-    public async Task<SubmitSmRespPdu> SubmitAsync(SubmitSmPdu submit, CancellationToken cancellationToken)
+    public async Task<SubmitSmRespPdu> SubmitAsync(SubmitSmPdu submit, CancellationToken cancellationToken, Func<bool>? stillWanted = null)
     {
-        var response = await RequestAsync(submit, windowed: true, cancellationToken).ConfigureAwait(false);
+        var response = await RequestAsync(submit, windowed: true, cancellationToken, stillWanted).ConfigureAwait(false);
         return response as SubmitSmRespPdu ?? new SubmitSmRespPdu { CommandStatus = response.CommandStatus == CommandStatus.Ok ? CommandStatus.SystemError : response.CommandStatus, MessageId = string.Empty };
     }
 
@@ -132,13 +135,25 @@ internal sealed class SmppSession : IAsyncDisposable
 
     /// <summary>
     /// Sends a request and waits for its response. Once the request is queued the wait is bounded by the response
-    /// timeout, not by <paramref name="cancellationToken"/>, so a window slot is never leaked.
+    /// timeout, not by <paramref name="cancellationToken"/>, so a window slot is never leaked. <paramref name="stillWanted"/>
+    /// is asked once the window has room, right before the request is queued: false abandons it
+    /// (<see cref="SmppRequestAbandonedException"/>), and nothing goes on the wire.
     /// </summary>
-    public async Task<Pdu> RequestAsync(Pdu request, bool windowed, CancellationToken cancellationToken)
+    public async Task<Pdu> RequestAsync(Pdu request, bool windowed, CancellationToken cancellationToken, Func<bool>? stillWanted = null)
     {
         if (windowed)
         {
             await _window.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (stillWanted?.Invoke() == false)
+        {
+            if (windowed)
+            {
+                _window.Release();
+            }
+
+            throw new SmppRequestAbandonedException();
         }
 
         if (Volatile.Read(ref _closed) != 0 || (_unbinding && windowed))

@@ -150,18 +150,19 @@ internal sealed partial class PostgresStore
             """, leaseUntil, NodeId, now, ids);
 
     /// <inheritdoc/>
-    public async Task<int> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<long>> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         if (deliveryIds.Count == 0)
         {
-            return 0;
+            return [];
         }
 
         var now = Now;
-        return await _db.RunAsync(c => Sql.ExecAsync(c, null, """
+        return await _db.RunAsync(c => Sql.ListAsync(c, null, """
             UPDATE deliveries SET due_at=$1, lease_until=$1
             WHERE id = ANY($2) AND state='processing' AND claimed_by=$3 AND lease_until > $4
-            """, now + (long)lease.TotalMilliseconds, deliveryIds.ToArray(), NodeId, now), cancellationToken).ConfigureAwait(false);
+            RETURNING id
+            """, r => r.GetInt64(0), now + (long)lease.TotalMilliseconds, deliveryIds.ToArray(), NodeId, now), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -237,9 +238,20 @@ internal sealed partial class PostgresStore
                 SELECT d.id, d.send_id, d.seq, d.recipient, d.state, s.account_id, s.unit_price_micros * s.segments
                 FROM deliveries d JOIN sends s ON s.id = d.send_id WHERE d.id = ANY($1) ORDER BY d.id FOR UPDATE OF d
                 """, r => new DeliveryRow(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6)),
-                refused.Select(r => r.DeliveryId).ToArray()).ConfigureAwait(false)).ToDictionary(r => r.Id);
+                refused.Where(r => !r.LeaseLost).Select(r => r.DeliveryId).ToArray()).ConfigureAwait(false)).ToDictionary(r => r.Id);
             foreach (var result in refused)
             {
+                if (result.LeaseLost)
+                {
+                    // Given up by this node (another may have it): only what the carrier acknowledged is recorded.
+                    if (result is { Parts.Count: > 0, Route: { } lostRoute })
+                    {
+                        await StorePartsAsync(c, tx, events, lostRoute, result.DeliveryId, result.Parts, now).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
                 if (!rows.TryGetValue(result.DeliveryId, out var row) || row.State != "processing")
                 {
                     continue; // cancelled meanwhile, or already settled by an earlier attempt

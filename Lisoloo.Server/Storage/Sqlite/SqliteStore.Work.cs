@@ -470,20 +470,23 @@ internal sealed partial class SqliteStore
     }
 
     /// <inheritdoc/>
-    public Task<int> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default) => deliveryIds.Count == 0
-        ? Task.FromResult(0)
+    public Task<IReadOnlyList<long>> ExtendLeasesAsync(IReadOnlyCollection<long> deliveryIds, TimeSpan lease, CancellationToken cancellationToken = default) => deliveryIds.Count == 0
+        ? Task.FromResult<IReadOnlyList<long>>([])
         : db.WriteAsync(ctx =>
         {
             var now = Now;
             var until = now + (long)lease.TotalMilliseconds;
             var extend = ctx.Raw("UPDATE deliveries SET due_at=?1, lease_until=?1 WHERE id=?2 AND state='processing' AND lease_until > ?3");
-            var extended = 0;
+            var extended = new List<long>(deliveryIds.Count);
             foreach (var id in deliveryIds)
             {
-                extended += extend.Bind(1, until).Bind(2, id).Bind(3, now).Execute();
+                if (extend.Bind(1, until).Bind(2, id).Bind(3, now).Execute() == 1)
+                {
+                    extended.Add(id);
+                }
             }
 
-            return extended;
+            return (IReadOnlyList<long>)extended;
         }, cancellationToken);
 
     /// <summary>
@@ -550,6 +553,17 @@ internal sealed partial class SqliteStore
         {
             if (result.Accepted)
             {
+                continue;
+            }
+
+            if (result.LeaseLost)
+            {
+                // Given up by this node (another may have it): only what the carrier acknowledged is recorded.
+                if (result is { Parts.Count: > 0, Route: { } lostRoute })
+                {
+                    StoreParts(ctx, events, lostRoute, result.DeliveryId, result.Parts, now);
+                }
+
                 continue;
             }
 

@@ -359,8 +359,8 @@ public sealed class SmppBridgeTests(StoreKind store)
         await _smsc.WaitForAsync(s => s.HeldNow == 4, Deadline);
 
         var ids = Enumerable.Range(1, 200).Select(i => (long)i).ToList(); // every delivery id this fresh database can have
-        Assert.That(await server.Store.ExtendLeasesAsync(ids, TimeSpan.FromMinutes(-1)), Is.EqualTo(4), "the four leases ended");
-        await Wait.UntilAsync(async () => await server.Store.ExtendLeasesAsync(ids, TimeSpan.FromSeconds(10)) == 4, Deadline,
+        Assert.That(await server.Store.ExtendLeasesAsync(ids, TimeSpan.FromMinutes(-1)), Has.Count.EqualTo(4), "the four leases ended");
+        await Wait.UntilAsync(async () => (await server.Store.ExtendLeasesAsync(ids, TimeSpan.FromSeconds(10))).Count == 4, Deadline,
             "the dispatcher to claim the four rows again (their leases live again)");
 
         Assert.That((await _smsc.GetStatsAsync()).HeldNow, Is.EqualTo(4), "nothing submitted again while the first submits wait");

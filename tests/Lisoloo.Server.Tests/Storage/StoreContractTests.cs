@@ -224,18 +224,18 @@ public sealed class StoreContractTests(StoreKind kind)
         var held = claim.ToSubmit.Single().DeliveryId;
 
         _clock.Advance(Lease - TimeSpan.FromSeconds(1));
-        Assert.That(await _store.ExtendLeasesAsync([held], Lease), Is.EqualTo(1), "still in flight: extended");
+        Assert.That(await _store.ExtendLeasesAsync([held], Lease), Is.EqualTo(new[] { held }), "still in flight: extended");
         _clock.Advance(TimeSpan.FromSeconds(2)); // past the first lease, within the extended one
         var byOther = await other.ClaimDeliveriesAsync(10, Lease, _ => null, RetryDelay);
         Assert.That(byOther.ToSubmit.Select(d => d.DeliveryId), Does.Not.Contain(held), "the extended lease keeps it off other claims");
         Assert.That(byOther.ToSubmit, Has.Count.EqualTo(1), "the other, unclaimed row is taken");
         if (kind == StoreKind.Postgres)
         {
-            Assert.That(await other.ExtendLeasesAsync([held], Lease), Is.Zero, "a node extends only its own claims");
+            Assert.That(await other.ExtendLeasesAsync([held], Lease), Is.Empty, "a node extends only its own claims");
         }
 
         _clock.Advance(Lease + TimeSpan.FromSeconds(1)); // this node stalled longer than a lease
-        Assert.That(await _store.ExtendLeasesAsync([held], Lease), Is.Zero, "a lapsed lease is not revived: another node may already have it");
+        Assert.That(await _store.ExtendLeasesAsync([held], Lease), Is.Empty, "a lapsed lease is not revived: another node may already have it");
         Assert.That((await other.ClaimDeliveriesAsync(10, Lease, _ => null, RetryDelay)).ToSubmit.Select(d => d.DeliveryId), Does.Contain(held));
     }
 
