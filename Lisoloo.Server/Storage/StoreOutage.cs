@@ -21,7 +21,11 @@ internal static class StoreOutage
         RetryAfterSeconds = RetryAfterSeconds,
     };
 
-    /// <summary>Whether <paramref name="exception"/>, or one it wraps, says the store is unavailable rather than that the code is wrong.</summary>
+    /// <summary>
+    /// Whether <paramref name="exception"/>, or one it wraps, is the store saying it is unavailable rather than that the
+    /// code is wrong. Only the providers' own exceptions count: an I/O error or a timeout from anything else is not the
+    /// store's (Npgsql wraps its own in <see cref="NpgsqlException"/>).
+    /// </summary>
     public static bool Is(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -34,9 +38,7 @@ internal static class StoreOutage
                 case PostgresException postgres:
                     return IsOutage(postgres);
                 case NpgsqlException:
-                    // Not an error PostgreSQL sent: the connection failed, broke, or the pool timed out.
-                    return true;
-                case IOException or System.Net.Sockets.SocketException or TimeoutException:
+                    // Not an error PostgreSQL sent: the connection failed, broke, timed out, or the pool had none free.
                     return true;
             }
         }
@@ -49,7 +51,7 @@ internal static class StoreOutage
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SqliteException or NpgsqlException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+            if (e is SqliteException or NpgsqlException)
             {
                 return e.Message.ReplaceLineEndings(" ");
             }

@@ -369,7 +369,9 @@ public sealed class StoreOutageClassificationTests
         yield return new TestCaseData(new PostgresException("duplicate key value", "ERROR", "ERROR", "23505"), false).SetName("PostgreSQL unique violation is a bug");
         yield return new TestCaseData(new PostgresException("column does not exist", "ERROR", "ERROR", "42703"), false).SetName("PostgreSQL undefined column is a bug");
         yield return new TestCaseData(new NpgsqlException("Exception while reading from stream", new IOException("broken pipe")), true).SetName("Npgsql broken connection");
-        yield return new TestCaseData(new InvalidOperationException("wrapped", new TimeoutException()), true).SetName("A wrapped timeout");
+        yield return new TestCaseData(new InvalidOperationException("wrapped", new NpgsqlException("Timeout during reading attempt", new TimeoutException())), true).SetName("A wrapped Npgsql timeout");
+        yield return new TestCaseData(new TimeoutException("a webhook receiver"), false).SetName("A timeout that is not the store's");
+        yield return new TestCaseData(new IOException("Unexpected end of request content."), false).SetName("An I/O error that is not the store's");
         yield return new TestCaseData(new InvalidOperationException("a bug"), false).SetName("Anything else is a bug");
     }
 
