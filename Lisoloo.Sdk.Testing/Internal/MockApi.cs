@@ -414,12 +414,20 @@ internal sealed class MockApi
 
         var send = Find(messageId);
         var now = Now;
-        var outcome = action switch
+        ActionOutcome outcome;
+        try
         {
-            "cancel" => send.Cancel(now),
-            "pause" => send.Pause(now),
-            _ => send.Resume(now),
-        };
+            outcome = action switch
+            {
+                "cancel" => send.Cancel(now),
+                "pause" => send.Pause(now),
+                _ => send.Resume(now),
+            };
+        }
+        catch (Server.Lifecycle.SendActionRefusedException ex)
+        {
+            throw new ApiErrorException(Errors.Refused(ex));
+        }
         var response = Envelope.Success(200, Quotes.Action(messageId, outcome), ServerJsonContext.Default.MessageActionResult, requestId);
         Remember(idempotency, 200, response);
         return (200, response);

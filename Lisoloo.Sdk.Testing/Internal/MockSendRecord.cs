@@ -1,5 +1,6 @@
 using Lisoloo.Server.Api;
 using Lisoloo.Server.Carriers.Sandbox;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
 
@@ -52,6 +53,9 @@ internal sealed class MockSendRecord
     public long CostMicros => (long)Recipients * Parsed.Segments.Segments * _dueAt.Length * UnitPriceMicros;
 
     private int Recipients => Parsed.Recipients.Count;
+
+    /// <summary>What the lifecycle's action rules need to know, as the server's stores read it.</summary>
+    private ActionSend Facts => new(SendId, 0, Parsed.SendingType, State, Recipients, Parsed.Segments.Segments, UnitPriceMicros, Send.Currency);
 
     private long PerDeliveryMicros => Parsed.Segments.Segments * UnitPriceMicros;
 
@@ -149,28 +153,17 @@ internal sealed class MockSendRecord
             }
         }
 
-        if (deliveries == 0 && occurrences == 0)
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotCancel,
-                "Nothing of this message can be cancelled: it has reached the carrier, or it was already cancelled."));
-        }
-
-        var messages = (deliveries + (occurrences * Recipients)) * Parsed.Segments.Segments;
-        var refund = messages * UnitPriceMicros;
-        _actionRefundMicros += refund;
+        var outcome = SendActions.Cancelled(Facts, deliveries, occurrences); // nothing changed when it throws: both counts are 0
+        _actionRefundMicros += outcome.RefundedMicros;
         State = "cancelled";
-        return new ActionOutcome("cancelled", (int)messages, refund, Send.Currency, null);
+        return outcome;
     }
 
     /// <summary>Pauses the scheduled occurrences of a scheduled or recurring send.</summary>
     public ActionOutcome Pause(long now)
     {
         Advance(now);
-        if (Immediate || State != "active")
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause,
-                Immediate ? "Only scheduled and recurring sends can be paused." : $"A {State} send cannot be paused."));
-        }
+        SendActions.CheckPause(Facts);
 
         var paused = 0;
         for (var i = 0; i < _dueAt.Length; i++)
@@ -182,22 +175,15 @@ internal sealed class MockSendRecord
             }
         }
 
-        if (paused == 0)
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause, "This send has no occurrence left to pause."));
-        }
-
+        var outcome = SendActions.Paused(Facts, paused);
         State = "paused";
-        return new ActionOutcome("paused", 0, 0, Send.Currency, null);
+        return outcome;
     }
 
     /// <summary>Resumes a paused send; occurrences whose time passed while it was paused are skipped and refunded.</summary>
     public ActionOutcome Resume(long now)
     {
-        if (State != "paused")
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotResume, $"Only a paused send can be resumed; this one is {State}."));
-        }
+        SendActions.CheckResume(Facts);
 
         var skipped = 0;
         var resumed = 0;
@@ -220,11 +206,10 @@ internal sealed class MockSendRecord
             }
         }
 
-        var messages = (long)skipped * Recipients * Parsed.Segments.Segments;
-        var refund = messages * UnitPriceMicros;
-        _actionRefundMicros += refund;
+        var outcome = SendActions.Resumed(Facts, skipped, resumed);
+        _actionRefundMicros += outcome.RefundedMicros;
         State = "active";
-        return new ActionOutcome(resumed > 0 ? "scheduled" : "cancelled", (int)messages, refund, Send.Currency, skipped);
+        return outcome;
     }
 
     /// <summary>Calls <paramref name="visit"/> for each recipient of each occurrence the carrier has been handed.</summary>

@@ -45,6 +45,10 @@ internal static class Errors
 
     public static ApiError Conflict(int code, string message) => new(409, code, message);
 
+    /// <summary>An action refused by the lifecycle's rules: 404 when there is no such message (1401), else 409 (1402–1404).</summary>
+    public static ApiError Refused(Lifecycle.SendActionRefusedException refusal) =>
+        new(refusal.ErrorCode == LisolooErrorCodes.MessageNotFound ? 404 : 409, refusal.ErrorCode, refusal.Message);
+
     /// <summary>
     /// No carrier route covers these recipients (422, 1503), each named by its field: the send is refused whole and
     /// nothing is charged, so that a 201 always means every recipient will be tried.

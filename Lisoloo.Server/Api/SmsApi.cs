@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Lisoloo.Sdk;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
@@ -276,9 +277,13 @@ internal sealed class SmsApi(
                 _ => await sends.ResumeAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
             };
         }
-        catch (ApiErrorException ex) when (ex.Error.ErrorCode == LisolooErrorCodes.MessageNotFound)
+        catch (SendActionRefusedException ex) when (ex.ErrorCode == LisolooErrorCodes.MessageNotFound)
         {
             throw await NotFoundAsync(messageId, key, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (SendActionRefusedException ex)
+        {
+            throw new ApiErrorException(Errors.Refused(ex));
         }
         if (outcome.Replayed)
         {

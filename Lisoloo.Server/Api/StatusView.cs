@@ -1,4 +1,5 @@
 using Lisoloo.Sdk;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
 
@@ -44,11 +45,11 @@ internal static class StatusView
             string state;
             if (o.State == "released" && bySeq.TryGetValue(o.Seq, out var seqCounts))
             {
-                state = Lifecycle.Aggregate("active", seqCounts);
+                state = StatusRules.Aggregate("active", seqCounts);
             }
             else
             {
-                state = Lifecycle.OccurrenceState(o.State);
+                state = StatusRules.OccurrenceState(o.State);
                 if (o.State != "released")
                 {
                     counts[state] = counts.GetValueOrDefault(state) + view.TotalRecipients;
@@ -61,7 +62,7 @@ internal static class StatusView
         return new MessageStatus
         {
             MessageId = view.MessageId,
-            Status = new SmsStatus(Lifecycle.Aggregate(view.State, counts)),
+            Status = new SmsStatus(StatusRules.Aggregate(view.State, counts)),
             SendingType = new SendingType(view.SendingType),
             Encoding = new SmsEncoding(view.Encoding),
             Segments = view.Segments,

@@ -20,15 +20,15 @@ internal interface ISendStore
     ValueTask<string?> OtherEnvironmentOfAsync(string messageId, long accountId, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels what has not reached the carrier (pending deliveries, scheduled or paused occurrences) and refunds it.</summary>
-    /// <exception cref="ApiErrorException">Not found (404) or nothing left to cancel (409).</exception>
+    /// <exception cref="Lifecycle.SendActionRefusedException">No such message (1401) or nothing left to cancel (1402).</exception>
     Task<AcceptOutcome> CancelAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default);
 
     /// <summary>Pauses the scheduled occurrences of a scheduled or recurring send.</summary>
-    /// <exception cref="ApiErrorException">Not found (404) or not pausable (409).</exception>
+    /// <exception cref="Lifecycle.SendActionRefusedException">No such message (1401) or not pausable (1403).</exception>
     Task<AcceptOutcome> PauseAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default);
 
     /// <summary>Resumes a paused send; occurrences whose time passed while paused are skipped and refunded.</summary>
-    /// <exception cref="ApiErrorException">Not found (404) or not paused (409).</exception>
+    /// <exception cref="Lifecycle.SendActionRefusedException">No such message (1401) or not paused (1404).</exception>
     Task<AcceptOutcome> ResumeAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default);
 
     /// <summary>Drops idempotency records older than <see cref="Idempotency.Retention"/>. Returns how many.</summary>

@@ -3,6 +3,8 @@ using Lisoloo.Sdk;
 using Lisoloo.Server.Api;
 using Npgsql;
 
+using Lisoloo.Server.Lifecycle;
+
 namespace Lisoloo.Server.Storage.Postgres;
 
 /// <summary>Status and the message actions (cancel, pause, resume) on PostgreSQL.</summary>
@@ -75,22 +77,15 @@ internal sealed partial class PostgresStore
     private async Task<ActionOutcome> CancelAsync(NpgsqlConnection c, NpgsqlTransaction tx, string messageId, long accountId)
     {
         var now = Now;
-        var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw new ApiErrorException(ApiError.NotFound());
+        var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw SendActions.NotFound();
         var deliveries = await Sql.ExecAsync(c, tx,
             "UPDATE deliveries SET state='cancelled', updated_at=$1, lease_until=0, final_at=$1 WHERE send_id=$2 AND state='pending'", now, send.Id).ConfigureAwait(false);
         var occurrences = await Sql.ExecAsync(c, tx,
             "UPDATE occurrences SET state='cancelled' WHERE send_id=$1 AND state IN ('scheduled','paused')", send.Id).ConfigureAwait(false);
-        if (deliveries == 0 && occurrences == 0)
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotCancel,
-                "Nothing of this message can be cancelled: it has reached the carrier, or it was already cancelled."));
-        }
-
-        var messages = ((long)deliveries + ((long)occurrences * send.Recipients)) * send.Segments;
-        var refund = messages * send.UnitPriceMicros;
-        await RefundAsync(c, tx, send.AccountId, send.Id, refund, now).ConfigureAwait(false);
+        var outcome = SendActions.Cancelled(send, deliveries, occurrences); // throws (rolling back) when nothing was left
+        await RefundAsync(c, tx, send.AccountId, send.Id, outcome.RefundedMicros, now).ConfigureAwait(false);
         await Sql.ExecAsync(c, tx, "UPDATE sends SET state='cancelled' WHERE id=$1", send.Id).ConfigureAwait(false);
-        return new ActionOutcome("cancelled", (int)messages, refund, send.Currency, null);
+        return outcome;
     }
 
     /// <inheritdoc/>
@@ -99,20 +94,11 @@ internal sealed partial class PostgresStore
 
     private static async Task<ActionOutcome> PauseAsync(NpgsqlConnection c, NpgsqlTransaction tx, string messageId, long accountId)
     {
-        var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw new ApiErrorException(ApiError.NotFound());
-        if (send.Type == "immediate" || send.State != "active")
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause,
-                send.Type == "immediate" ? "Only scheduled and recurring sends can be paused." : $"A {send.State} send cannot be paused."));
-        }
-
-        if (await Sql.ExecAsync(c, tx, "UPDATE occurrences SET state='paused' WHERE send_id=$1 AND state='scheduled'", send.Id).ConfigureAwait(false) == 0)
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause, "This send has no occurrence left to pause."));
-        }
-
+        var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw SendActions.NotFound();
+        SendActions.CheckPause(send);
+        var outcome = SendActions.Paused(send, await Sql.ExecAsync(c, tx, "UPDATE occurrences SET state='paused' WHERE send_id=$1 AND state='scheduled'", send.Id).ConfigureAwait(false));
         await Sql.ExecAsync(c, tx, "UPDATE sends SET state='paused' WHERE id=$1", send.Id).ConfigureAwait(false);
-        return new ActionOutcome("paused", 0, 0, send.Currency, null);
+        return outcome;
     }
 
     /// <inheritdoc/>
@@ -122,19 +108,15 @@ internal sealed partial class PostgresStore
     private async Task<ActionOutcome> ResumeAsync(NpgsqlConnection c, NpgsqlTransaction tx, string messageId, long accountId)
     {
         var now = Now;
-        var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw new ApiErrorException(ApiError.NotFound());
-        if (send.State != "paused")
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotResume, $"Only a paused send can be resumed; this one is {send.State}."));
-        }
+        var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw SendActions.NotFound();
+        SendActions.CheckResume(send);
 
         var skipped = await Sql.ExecAsync(c, tx, "UPDATE occurrences SET state='skipped' WHERE send_id=$1 AND state='paused' AND due_at <= $2", send.Id, now).ConfigureAwait(false);
         var resumed = await Sql.ExecAsync(c, tx, "UPDATE occurrences SET state='scheduled' WHERE send_id=$1 AND state='paused'", send.Id).ConfigureAwait(false);
-        var messages = (long)skipped * send.Recipients * send.Segments;
-        var refund = messages * send.UnitPriceMicros;
-        await RefundAsync(c, tx, send.AccountId, send.Id, refund, now).ConfigureAwait(false);
+        var outcome = SendActions.Resumed(send, skipped, resumed);
+        await RefundAsync(c, tx, send.AccountId, send.Id, outcome.RefundedMicros, now).ConfigureAwait(false);
         await Sql.ExecAsync(c, tx, "UPDATE sends SET state='active' WHERE id=$1", send.Id).ConfigureAwait(false);
-        return new ActionOutcome(resumed > 0 ? "scheduled" : "cancelled", (int)messages, refund, send.Currency, skipped);
+        return outcome;
     }
 
     /// <summary>
@@ -171,8 +153,6 @@ internal sealed partial class PostgresStore
 
         return new AcceptOutcome(200, response, Replayed: false);
     }, cancellationToken);
-
-    private sealed record ActionSend(long Id, long AccountId, string Type, string State, int Recipients, int Segments, long UnitPriceMicros, string Currency);
 
     private static Task<ActionSend?> FindSendForActionAsync(NpgsqlConnection c, NpgsqlTransaction tx, string messageId, long accountId) => Sql.FirstAsync<ActionSend?>(c, tx,
         "SELECT id, account_id, sending_type, state, total_recipients, segments, unit_price_micros, currency FROM sends WHERE message_id=$1 AND account_id=$2 FOR UPDATE",

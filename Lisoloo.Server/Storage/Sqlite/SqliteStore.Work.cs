@@ -4,6 +4,8 @@ using Lisoloo.Server.Api;
 using Lisoloo.Server.Webhooks;
 using Microsoft.Data.Sqlite;
 
+using Lisoloo.Server.Lifecycle;
+
 namespace Lisoloo.Server.Storage.Sqlite;
 
 /// <summary>Status, message actions and the workers' claims and outcomes.</summary>
@@ -109,25 +111,17 @@ internal sealed partial class SqliteStore
     private ActionOutcome Cancel(WriteContext ctx, string messageId, long accountId)
     {
         var now = Now;
-        var send = FindSendForAction(ctx, messageId, accountId) ?? throw new ApiErrorException(ApiError.NotFound());
+        var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
         var cmd = ctx.Command("UPDATE deliveries SET state='cancelled', updated_at=@now, lease_until=0, final_at=@now WHERE send_id=@s AND state='pending'");
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@s", send.Id);
         var deliveries = cmd.ExecuteNonQuery();
         cmd = ctx.Command("UPDATE occurrences SET state='cancelled' WHERE send_id=@s AND state IN ('scheduled','paused')");
         cmd.Parameters.AddWithValue("@s", send.Id);
-        var occurrences = cmd.ExecuteNonQuery();
-        if (deliveries == 0 && occurrences == 0)
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotCancel,
-                "Nothing of this message can be cancelled: it has reached the carrier, or it was already cancelled."));
-        }
-
-        var messages = ((long)deliveries + ((long)occurrences * send.Recipients)) * send.Segments;
-        var refund = messages * send.UnitPriceMicros;
-        Refund(ctx, send.AccountId, send.Id, refund, now);
+        var outcome = SendActions.Cancelled(send, deliveries, cmd.ExecuteNonQuery()); // throws (rolling back) when nothing was left
+        Refund(ctx, send.AccountId, send.Id, outcome.RefundedMicros, now);
         SetSendState(ctx, send.Id, "cancelled");
-        return new ActionOutcome("cancelled", (int)messages, refund, send.Currency, null);
+        return outcome;
     }
 
     /// <summary>Pauses the scheduled occurrences of a scheduled or recurring send.</summary>
@@ -136,22 +130,13 @@ internal sealed partial class SqliteStore
 
     private ActionOutcome Pause(WriteContext ctx, string messageId, long accountId)
     {
-        var send = FindSendForAction(ctx, messageId, accountId) ?? throw new ApiErrorException(ApiError.NotFound());
-        if (send.Type == "immediate" || send.State != "active")
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause,
-                send.Type == "immediate" ? "Only scheduled and recurring sends can be paused." : $"A {send.State} send cannot be paused."));
-        }
-
+        var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
+        SendActions.CheckPause(send);
         var cmd = ctx.Command("UPDATE occurrences SET state='paused' WHERE send_id=@s AND state='scheduled'");
         cmd.Parameters.AddWithValue("@s", send.Id);
-        if (cmd.ExecuteNonQuery() == 0)
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotPause, "This send has no occurrence left to pause."));
-        }
-
+        var outcome = SendActions.Paused(send, cmd.ExecuteNonQuery());
         SetSendState(ctx, send.Id, "paused");
-        return new ActionOutcome("paused", 0, 0, send.Currency, null);
+        return outcome;
     }
 
     /// <summary>Resumes a paused send; occurrences whose time passed while paused are skipped and refunded.</summary>
@@ -161,24 +146,18 @@ internal sealed partial class SqliteStore
     private ActionOutcome Resume(WriteContext ctx, string messageId, long accountId)
     {
         var now = Now;
-        var send = FindSendForAction(ctx, messageId, accountId) ?? throw new ApiErrorException(ApiError.NotFound());
-        if (send.State != "paused")
-        {
-            throw new ApiErrorException(Errors.Conflict(LisolooErrorCodes.CannotResume, $"Only a paused send can be resumed; this one is {send.State}."));
-        }
-
+        var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
+        SendActions.CheckResume(send);
         var cmd = ctx.Command("UPDATE occurrences SET state='skipped' WHERE send_id=@s AND state='paused' AND due_at <= @now");
         cmd.Parameters.AddWithValue("@s", send.Id);
         cmd.Parameters.AddWithValue("@now", now);
         var skipped = cmd.ExecuteNonQuery();
         cmd = ctx.Command("UPDATE occurrences SET state='scheduled' WHERE send_id=@s AND state='paused'");
         cmd.Parameters.AddWithValue("@s", send.Id);
-        var resumed = cmd.ExecuteNonQuery();
-        var messages = (long)skipped * send.Recipients * send.Segments;
-        var refund = messages * send.UnitPriceMicros;
-        Refund(ctx, send.AccountId, send.Id, refund, now);
+        var outcome = SendActions.Resumed(send, skipped, cmd.ExecuteNonQuery());
+        Refund(ctx, send.AccountId, send.Id, outcome.RefundedMicros, now);
         SetSendState(ctx, send.Id, "active");
-        return new ActionOutcome(resumed > 0 ? "scheduled" : "cancelled", (int)messages, refund, send.Currency, skipped);
+        return outcome;
     }
 
     private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, Func<WriteContext, ActionOutcome> action, CancellationToken cancellationToken)
@@ -197,8 +176,6 @@ internal sealed partial class SqliteStore
 
             return new AcceptOutcome(200, response, Replayed: false);
         }, cancellationToken);
-
-    private sealed record ActionSend(long Id, long AccountId, string Type, string State, int Recipients, int Segments, long UnitPriceMicros, string Currency);
 
     private static ActionSend? FindSendForAction(WriteContext ctx, string messageId, long accountId)
     {

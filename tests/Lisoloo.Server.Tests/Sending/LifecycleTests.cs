@@ -1,4 +1,4 @@
-using Lisoloo.Server.Sending;
+using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Tests.Sending;
 
@@ -26,7 +26,7 @@ public sealed class LifecycleTests
         var map = counts.Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('='))
             .ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.That(Lifecycle.Aggregate(sendState, map), Is.EqualTo(expected));
+        Assert.That(StatusRules.Aggregate(sendState, map), Is.EqualTo(expected));
     }
 
     [TestCase("scheduled", "scheduled")]
@@ -35,5 +35,5 @@ public sealed class LifecycleTests
     [TestCase("skipped", "cancelled")]
     [TestCase("released", "pending")]
     public void Unreleased_occurrences_show_their_state(string stored, string shown) =>
-        Assert.That(Lifecycle.OccurrenceState(stored), Is.EqualTo(shown));
+        Assert.That(StatusRules.OccurrenceState(stored), Is.EqualTo(shown));
 }

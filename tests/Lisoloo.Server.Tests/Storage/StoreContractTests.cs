@@ -171,8 +171,8 @@ public sealed class StoreContractTests(StoreKind kind)
         await _store.PauseAsync(send.MessageId, key.AccountId, key.KeyId, null, Render);
         _clock.Advance(TimeSpan.FromMinutes(2));
         Assert.That(await _store.ReleaseDueOccurrencesAsync(10), Is.Zero, "paused occurrences are not released");
-        var conflict = Assert.ThrowsAsync<ApiErrorException>(() => _store.PauseAsync(send.MessageId, key.AccountId, key.KeyId, null, Render));
-        Assert.That(conflict!.Error.ErrorCode, Is.EqualTo(LisolooErrorCodes.CannotPause));
+        var conflict = Assert.ThrowsAsync<Lisoloo.Server.Lifecycle.SendActionRefusedException>(() => _store.PauseAsync(send.MessageId, key.AccountId, key.KeyId, null, Render));
+        Assert.That((conflict!.ErrorCode, conflict.Message), Is.EqualTo((LisolooErrorCodes.CannotPause, "A paused send cannot be paused.")), "the lifecycle's refusal: no HTTP in the store");
 
         var resumed = await _store.ResumeAsync(send.MessageId, key.AccountId, key.KeyId, new IdempotencyRequest("r", Hash("resume")), Render);
         var replay = await _store.ResumeAsync(send.MessageId, key.AccountId, key.KeyId, new IdempotencyRequest("r", Hash("resume")), Render);

@@ -1,4 +1,4 @@
-namespace Lisoloo.Server.Sending;
+namespace Lisoloo.Server.Lifecycle;
 
 /// <summary>
 /// The aggregate status of a send, derived from its rows (one per recipient per released occurrence, plus the
@@ -11,7 +11,7 @@ namespace Lisoloo.Server.Sending;
 /// delivered, otherwise the most frequent failure (ties: undelivered, expired, rejected, failed).</description></item>
 /// </list>
 /// </summary>
-internal static class Lifecycle
+internal static class StatusRules
 {
     /// <summary>In-flight states, earliest first.</summary>
     private static readonly string[] InFlight = ["pending", "queued", "processing", "sent", "accepted", "unknown"];
