@@ -32,8 +32,11 @@ public sealed class SmppLeaseTests
         var capture = new CapturingLoggerProvider();
         await _smsc.ConfigureAsync(new { holdResponses = true });
 
-        // Node A: a window of one, a short lease, and no poll of its own (it claims once, on the send's signal).
-        await using var a = await TestServer.StartAsync(Settings(lease: "00:00:03", poll: "00:10:00"), s => s.AddSingleton<ILoggerProvider>(capture), store: StoreKind.Postgres);
+        // Node A: a window of one, a short lease, one batch at a time (so it cannot claim the rows again while its batch
+        // holds them: the situation is another node taking them), and no poll of its own.
+        var settingsOfA = Settings(lease: "00:00:03", poll: "00:10:00");
+        settingsOfA["Lisoloo:Workers:SubmitConcurrency"] = "1";
+        await using var a = await TestServer.StartAsync(settingsOfA, s => s.AddSingleton<ILoggerProvider>(capture), store: StoreKind.Postgres);
         var key = await a.CreateKeyAsync(merchant: "lease", environment: "live", balance: 1m, unitPrice: 0.1m);
         using var client = a.Client(key.ApiKey);
         var numbers = Enumerable.Range(1, 4).Select(i => $"+24388000000{i}").ToList();
