@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Lisoloo.Server.Api;
 using Lisoloo.Server.Auth;
+using Lisoloo.Server.Lifecycle;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
 
@@ -281,7 +283,7 @@ internal sealed class MockApi
 
         if (!CryptographicOperations.FixedTimeEquals(record.Hash, idempotency.RequestHash))
         {
-            throw new ApiErrorException(Server.Storage.Idempotency.Conflict());
+            throw new ApiErrorException(Errors.Refused(new Server.Lifecycle.IdempotencyKeyReusedException()));
         }
 
         headers["Idempotent-Replayed"] = "true";

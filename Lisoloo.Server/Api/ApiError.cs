@@ -1,4 +1,5 @@
 using Lisoloo.Sdk;
+using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Api;
 
@@ -31,23 +32,32 @@ internal sealed class ApiErrorException(ApiError error) : Exception(error.Messag
 /// <summary>The server's errors of the catalogue that carry more than a code and a message.</summary>
 internal static class Errors
 {
+    /// <summary>The balance cannot cover the send (402, 1201), with the amounts in <c>details</c>.</summary>
     public static ApiError InsufficientBalance(long requiredMicros, long availableMicros, string currency) =>
-        new(402, LisolooErrorCodes.InsufficientBalance,
-            $"Insufficient balance: this send costs {Money.ToDecimal(requiredMicros).ToString(System.Globalization.CultureInfo.InvariantCulture)} {currency}, the balance is {Money.ToDecimal(availableMicros).ToString(System.Globalization.CultureInfo.InvariantCulture)} {currency}.")
-        {
-            Details = new Dictionary<string, object>
-            {
-                ["required_amount"] = Money.ToDecimal(requiredMicros),
-                ["available_amount"] = Money.ToDecimal(availableMicros),
-                ["currency"] = currency,
-            },
-        };
+        Refused(new InsufficientBalanceException(requiredMicros, availableMicros, currency));
 
     public static ApiError Conflict(int code, string message) => new(409, code, message);
 
-    /// <summary>An action refused by the lifecycle's rules: 404 when there is no such message (1401), else 409 (1402–1404).</summary>
-    public static ApiError Refused(Lifecycle.SendActionRefusedException refusal) =>
-        new(refusal.ErrorCode == LisolooErrorCodes.MessageNotFound ? 404 : 409, refusal.ErrorCode, refusal.Message);
+    /// <summary>
+    /// The answer to a refusal of the lifecycle's rules or of a store: the one place that gives each its HTTP status.
+    /// 401 for a revoked key (1003), 402 with the amounts for a balance (1201), 404 for no such message (1401), 409 for
+    /// an action the send's state refuses (1402–1404) or a reused idempotency key (1405).
+    /// </summary>
+    public static ApiError Refused(RefusedException refusal) => refusal switch
+    {
+        KeyRevokedException => new(401, refusal.ErrorCode, refusal.Message),
+        InsufficientBalanceException balance => new(402, refusal.ErrorCode, refusal.Message)
+        {
+            Details = new Dictionary<string, object>
+            {
+                ["required_amount"] = Money.ToDecimal(balance.RequiredMicros),
+                ["available_amount"] = Money.ToDecimal(balance.AvailableMicros),
+                ["currency"] = balance.Currency,
+            },
+        },
+        _ when refusal.ErrorCode == LisolooErrorCodes.MessageNotFound => new(404, refusal.ErrorCode, refusal.Message),
+        _ => new(409, refusal.ErrorCode, refusal.Message),
+    };
 
     /// <summary>
     /// No carrier route covers these recipients (422, 1503), each named by its field: the send is refused whole and

@@ -1,5 +1,7 @@
 using Lisoloo.Sdk;
 using Lisoloo.Server.Auth;
+using Lisoloo.Server.Lifecycle;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -40,6 +42,10 @@ internal static class HttpPlumbing
         {
             await WriteErrorAsync(context, ex.Error).ConfigureAwait(false);
         }
+        catch (RefusedException ex) when (!context.Response.HasStarted)
+        {
+            await WriteErrorAsync(context, Errors.Refused(ex)).ConfigureAwait(false);
+        }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             await WriteErrorAsync(context, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
@@ -55,7 +61,7 @@ internal static class HttpPlumbing
             // The store is down, read-only or full: nothing was done (every write is one transaction), so the caller may
             // simply retry. The monitor logs the outage once, not a stack trace per request.
             outages.Refused(ex);
-            await WriteErrorAsync(context, StoreOutage.Error()).ConfigureAwait(false);
+            await WriteErrorAsync(context, StoreUnavailable()).ConfigureAwait(false);
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
@@ -64,6 +70,13 @@ internal static class HttpPlumbing
             await WriteErrorAsync(context, new ApiError(500, LisolooErrorCodes.InternalError, "Internal error. Quote the request id to support.")).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The store could not be reached or written (503, 1504, <c>Retry-After</c>): nothing was done, nothing was charged.</summary>
+    private static ApiError StoreUnavailable() => new(503, LisolooErrorCodes.ServiceUnavailable,
+        "The service cannot reach or write its store right now; nothing was done and nothing was charged. Retry after the Retry-After delay.")
+    {
+        RetryAfterSeconds = StoreOutage.RetryAfterSeconds,
+    };
 
     /// <summary><c>req_</c> and 24 lowercase hex digits.</summary>
     internal static string NewRequestId() => string.Create(28, 0, static (chars, _) =>

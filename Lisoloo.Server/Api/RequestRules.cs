@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Auth;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Storage;
 
 namespace Lisoloo.Server.Api;

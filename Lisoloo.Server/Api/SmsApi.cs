@@ -7,6 +7,7 @@ using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Workers;
@@ -102,7 +103,7 @@ internal sealed class SmsApi(
         var (result, cost) = Quotes.Accepted(parsed, messageId, key.UnitPriceMicros, key.Currency, now);
         var messages = result.TotalMessages;
         var immediate = parsed.SendingType == "immediate";
-        var response = Envelope.Success(201, result, ServerJsonContext.Default.SendResult, context.RequestId());
+        var response = new RecordedResponse(201, Envelope.Success(201, result, ServerJsonContext.Default.SendResult, context.RequestId()));
         var send = new NewSend(messageId, parsed.SendingType, parsed.Message, parsed.SenderId, parsed.Segments.Encoding.Value, parsed.Segments.Segments,
             parsed.Recipients, parsed.OccurrencesAt, cost, parsed.CallbackUrl, parsed.TimeZone, parsed.ScheduleJson, parsed.CancelWithinSeconds);
         var outcome = await sends.AcceptSendAsync(key, send, idempotency, response, context.RequestAborted).ConfigureAwait(false);
@@ -123,7 +124,7 @@ internal sealed class SmsApi(
             }
         }
 
-        await HttpPlumbing.WriteJsonAsync(context, outcome.Status, outcome.Response).ConfigureAwait(false);
+        await HttpPlumbing.WriteJsonAsync(context, outcome.Response.Status, outcome.Response.Body).ConfigureAwait(false);
     }
 
     /// <summary>Refuses the whole send (422, 1503) when a recipient has no route, naming each one by its field.</summary>
@@ -265,7 +266,7 @@ internal sealed class SmsApi(
         MessageIds.Validate(messageId);
         var idempotency = HttpPlumbing.Idempotency(context, Encoding.UTF8.GetBytes(action + " " + messageId));
         var requestId = context.RequestId();
-        byte[] Render(ActionOutcome o) => Envelope.Success(200, Quotes.Action(messageId, o), ServerJsonContext.Default.MessageActionResult, requestId);
+        RecordedResponse Render(ActionOutcome o) => new(200, Envelope.Success(200, Quotes.Action(messageId, o), ServerJsonContext.Default.MessageActionResult, requestId));
 
         AcceptOutcome outcome;
         try
@@ -281,10 +282,6 @@ internal sealed class SmsApi(
         {
             throw await NotFoundAsync(messageId, key, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (SendActionRefusedException ex)
-        {
-            throw new ApiErrorException(Errors.Refused(ex));
-        }
         if (outcome.Replayed)
         {
             context.Response.Headers["Idempotent-Replayed"] = "true";
@@ -294,7 +291,7 @@ internal sealed class SmsApi(
             signals.ScheduleChanged();
         }
 
-        await HttpPlumbing.WriteJsonAsync(context, outcome.Status, outcome.Response).ConfigureAwait(false);
+        await HttpPlumbing.WriteJsonAsync(context, outcome.Response.Status, outcome.Response.Body).ConfigureAwait(false);
     }
 }
 

@@ -1,6 +1,7 @@
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Api;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage;
 
 namespace Lisoloo.Server.Auth;

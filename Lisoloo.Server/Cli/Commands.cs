@@ -4,6 +4,7 @@ using System.Text.Json;
 using Lisoloo.Server.Api;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Hosting;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage;
 
 namespace Lisoloo.Server.Cli;

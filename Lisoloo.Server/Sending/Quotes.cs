@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Api;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage;
 
 namespace Lisoloo.Server.Sending;

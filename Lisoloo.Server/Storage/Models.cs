@@ -72,8 +72,8 @@ internal sealed record NewSend(
 /// <summary>The idempotency part of an accept: the caller's key and the hash of the raw body.</summary>
 internal sealed record IdempotencyRequest(string Key, byte[] RequestHash);
 
-/// <summary>The outcome of an accept: the stored response bytes (fresh or replayed).</summary>
-internal sealed record AcceptOutcome(int Status, byte[] Response, bool Replayed);
+/// <summary>The outcome of an idempotent request (an accept or an action): the response recorded for it, fresh or replayed.</summary>
+internal sealed record AcceptOutcome(RecordedResponse Response, bool Replayed);
 
 /// <summary>A delivery claimed for hand-off to a carrier.</summary>
 internal sealed record ClaimedDelivery(long DeliveryId, long SendId, string MessageId, string Recipient, string Body, string? SenderId, string Encoding, int Segments, string Environment, long CostMicros, long AccountId)

@@ -1,5 +1,5 @@
-using Lisoloo.Server.Api;
 using Lisoloo.Server.Configuration;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Storage.Postgres;
 using Lisoloo.Server.Storage.Sqlite;
 using Microsoft.Extensions.Options;

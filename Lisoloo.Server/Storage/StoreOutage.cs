@@ -1,5 +1,3 @@
-using Lisoloo.Sdk;
-using Lisoloo.Server.Api;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -7,19 +5,13 @@ namespace Lisoloo.Server.Storage;
 
 /// <summary>
 /// Tells a store that cannot be reached or written right now (down, restarting, read-only, out of disk, I/O errors,
-/// busy past its timeout) from a bug: the first is answered 503 with error 1504 and <c>Retry-After</c>, the second 500.
+/// busy past its timeout) from a bug: the API refuses the first with error 1504 and <c>Retry-After</c> (nothing was done,
+/// every write being one transaction), and reports the second as an internal error.
 /// </summary>
 internal static class StoreOutage
 {
     /// <summary>Seconds a client is asked to wait before trying again.</summary>
     public const int RetryAfterSeconds = 5;
-
-    /// <summary>The answer to a request the store could not serve: nothing was done, nothing was charged.</summary>
-    public static ApiError Error() => new(503, LisolooErrorCodes.ServiceUnavailable,
-        "The service cannot reach or write its store right now; nothing was done and nothing was charged. Retry after the Retry-After delay.")
-    {
-        RetryAfterSeconds = RetryAfterSeconds,
-    };
 
     /// <summary>
     /// Whether <paramref name="exception"/>, or one it wraps, is the store saying it is unavailable rather than that the
@@ -120,7 +112,7 @@ internal sealed class StoreOutageMonitor(TimeProvider time, ILogger<StoreOutageM
         return true;
     }
 
-    /// <summary>Records a request answered 503 because the store failed it.</summary>
+    /// <summary>Records a request refused (error 1504) because the store failed it.</summary>
     public void Refused(Exception exception)
     {
         Interlocked.Increment(ref _refused);
@@ -145,7 +137,7 @@ internal sealed class StoreOutageMonitor(TimeProvider time, ILogger<StoreOutageM
             }
 
             _failing = false;
-            logger.LogWarning("The store is available again after {Duration:0.0} s: {FailedWrites} writes failed and {Refused} requests were answered 503 meanwhile",
+            logger.LogWarning("The store is available again after {Duration:0.0} s: {FailedWrites} writes failed and {Refused} requests were refused (error 1504) meanwhile",
                 (time.GetUtcNow() - _since).TotalSeconds, Interlocked.Exchange(ref _failedWrites, 0), Interlocked.Exchange(ref _refused, 0));
         }
     }
@@ -168,7 +160,7 @@ internal sealed class StoreOutageMonitor(TimeProvider time, ILogger<StoreOutageM
             _reason = StoreOutage.Describe(exception);
             _since = time.GetUtcNow();
             _failing = true;
-            logger.LogWarning("The store is unavailable ({Reason}); requests that need it are answered 503 (error 1504) until it is back", _reason);
+            logger.LogWarning("The store is unavailable ({Reason}); requests that need it are refused (error 1504) until it is back", _reason);
         }
     }
 }

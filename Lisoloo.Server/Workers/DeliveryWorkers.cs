@@ -2,6 +2,7 @@ using Lisoloo.Sdk;
 using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Storage;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -508,7 +509,7 @@ internal sealed class ReceiptWorker(IDeliveryStore store, WorkSignals signals, I
 }
 
 /// <summary>Purges expired idempotency records, carrier leftovers and rate-limit windows.</summary>
-internal sealed class HousekeepingWorker(ISendStore sends, ICarrierStore carrierStore, Api.IRateLimiter limiter, TimeProvider time, ILogger<HousekeepingWorker> logger) : BackgroundService
+internal sealed class HousekeepingWorker(ISendStore sends, ICarrierStore carrierStore, IRateLimiter limiter, TimeProvider time, ILogger<HousekeepingWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -26,7 +26,7 @@ public class StoreBenchmarks
     private SqliteStore _store = null!;
     private ApiKeyInfo _key = null!;
     private SandboxCarrier _sandbox = null!;
-    private readonly byte[] _response = new byte[160];
+    private readonly RecordedResponse _response = new(201, new byte[160]);
 
     [GlobalSetup]
     public async Task SetupAsync()

@@ -1,4 +1,4 @@
-using Lisoloo.Server.Api;
+using Lisoloo.Server.RateLimits;
 
 namespace Lisoloo.Server.Storage.Postgres;
 

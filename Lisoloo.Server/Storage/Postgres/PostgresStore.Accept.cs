@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
-using Lisoloo.Server.Api;
+using Lisoloo.Server.Lifecycle;
 using Npgsql;
 
 namespace Lisoloo.Server.Storage.Postgres;
@@ -26,10 +26,10 @@ internal sealed partial class PostgresStore
     private readonly AcceptBatcher _accepts;
 
     /// <inheritdoc/>
-    public Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, byte[] response, CancellationToken cancellationToken = default)
+    public Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, RecordedResponse response, CancellationToken cancellationToken = default)
         => _accepts.EnqueueAsync(new AcceptRequest(key, send, idempotency, response), cancellationToken);
 
-    private sealed record AcceptRequest(ApiKeyInfo Key, NewSend Send, IdempotencyRequest? Idempotency, byte[] Response);
+    private sealed record AcceptRequest(ApiKeyInfo Key, NewSend Send, IdempotencyRequest? Idempotency, RecordedResponse Response);
 
     /// <summary>One accept's result or its own error.</summary>
     private readonly record struct Outcome(AcceptOutcome? Result, Exception? Error);
@@ -63,7 +63,7 @@ internal sealed partial class PostgresStore
             if (!active.Contains(item.Key.KeyId))
             {
                 _keyCache.Evict(item.Key.KeyId);
-                (outcomes[i], decided[i]) = (new(null, new ApiErrorException(Errors.InvalidKey())), true);
+                (outcomes[i], decided[i]) = (new(null, new KeyRevokedException()), true);
             }
             else if (item.Idempotency is { } idem)
             {
@@ -88,14 +88,15 @@ internal sealed partial class PostgresStore
             {
                 var claimed = (await Sql.ListAsync(c, tx, """
                     INSERT INTO idempotency(key_id, idem_key, request_hash, status, response, created_at)
-                    SELECT k, i, h, 201, r, $5 FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::bytea[]) AS u(k, i, h, r) ORDER BY k, i
+                    SELECT k, i, h, s, r, $6 FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::int[], $5::bytea[]) AS u(k, i, h, s, r) ORDER BY k, i
                     ON CONFLICT (key_id, idem_key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status,
                       response = EXCLUDED.response, created_at = EXCLUDED.created_at
-                    WHERE idempotency.created_at <= $6
+                    WHERE idempotency.created_at <= $7
                     RETURNING key_id, idem_key
                     """, r => (r.GetInt64(0), r.GetString(1)),
                     toClaim.Select(i => items[i].Key.KeyId).ToArray(), toClaim.Select(i => items[i].Idempotency!.Key).ToArray(),
-                    toClaim.Select(i => items[i].Idempotency!.RequestHash).ToArray(), toClaim.Select(i => items[i].Response).ToArray(),
+                    toClaim.Select(i => items[i].Idempotency!.RequestHash).ToArray(), toClaim.Select(i => items[i].Response.Status).ToArray(),
+                    toClaim.Select(i => items[i].Response.Body).ToArray(),
                     now, since).ConfigureAwait(false)).ToHashSet();
                 var lost = toClaim.Where(i => !claimed.Contains((items[i].Key.KeyId, items[i].Idempotency!.Key))).ToList();
                 if (lost.Count > 0)
@@ -133,7 +134,7 @@ internal sealed partial class PostgresStore
                 var available = balances.GetValueOrDefault(item.Key.AccountId);
                 if (available < item.Send.CostMicros)
                 {
-                    (outcomes[i], decided[i]) = (new(null, new ApiErrorException(Errors.InsufficientBalance(item.Send.CostMicros, available, item.Key.Currency))), true);
+                    (outcomes[i], decided[i]) = (new(null, new InsufficientBalanceException(item.Send.CostMicros, available, item.Key.Currency)), true);
                     if (item.Idempotency is not null)
                     {
                         refusedClaims.Add(i);
@@ -145,7 +146,7 @@ internal sealed partial class PostgresStore
                 balances[item.Key.AccountId] = available - item.Send.CostMicros;
                 spent[item.Key.AccountId] = spent.GetValueOrDefault(item.Key.AccountId) + item.Send.CostMicros;
                 accepted.Add(i);
-                (outcomes[i], decided[i]) = (new(new AcceptOutcome(201, item.Response, Replayed: false), null), true);
+                (outcomes[i], decided[i]) = (new(new AcceptOutcome(item.Response, Replayed: false), null), true);
             }
 
             if (refusedClaims.Count > 0)
@@ -174,7 +175,7 @@ internal sealed partial class PostgresStore
                 // The same key twice in one batch: the later one replays (or conflicts with) the earlier one.
                 outcomes[i] = CryptographicOperations.FixedTimeEquals(items[first].Idempotency!.RequestHash, items[i].Idempotency!.RequestHash)
                     ? (outcomes[first].Error is { } e ? new(null, e) : new(outcomes[first].Result! with { Replayed = true }, null))
-                    : new(null, new ApiErrorException(Idempotency.Conflict()));
+                    : new(null, new IdempotencyKeyReusedException());
             }
         }
 
@@ -201,7 +202,7 @@ internal sealed partial class PostgresStore
         }
     }
 
-    /// <summary>Answers the accepts of <paramref name="which"/> whose key has a live record: replay, or 409 for another body.</summary>
+    /// <summary>Answers the accepts of <paramref name="which"/> whose key has a live record: replay, or a refusal for another body.</summary>
     private static async Task ReplayStoredAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<AcceptRequest> items, List<int> which, long since, Outcome[] outcomes, bool[] decided)
     {
         var stored = await Sql.ListAsync(c, tx, """
@@ -215,8 +216,8 @@ internal sealed partial class PostgresStore
             if (byKey.TryGetValue((items[i].Key.KeyId, items[i].Idempotency!.Key), out var record))
             {
                 outcomes[i] = CryptographicOperations.FixedTimeEquals(record.Hash, items[i].Idempotency!.RequestHash)
-                    ? new(new AcceptOutcome(record.Status, record.Response, Replayed: true), null)
-                    : new(null, new ApiErrorException(Idempotency.Conflict()));
+                    ? new(new AcceptOutcome(new RecordedResponse(record.Status, record.Response), Replayed: true), null)
+                    : new(null, new IdempotencyKeyReusedException());
                 decided[i] = true;
             }
         }

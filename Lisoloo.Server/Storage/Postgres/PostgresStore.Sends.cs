@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using Lisoloo.Sdk;
-using Lisoloo.Server.Api;
-using Npgsql;
-
 using Lisoloo.Server.Lifecycle;
+using Npgsql;
 
 namespace Lisoloo.Server.Storage.Postgres;
 
@@ -71,7 +69,7 @@ internal sealed partial class PostgresStore
     // ------------------------------------------------------------------ cancel, pause, resume
 
     /// <inheritdoc/>
-    public Task<AcceptOutcome> CancelAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+    public Task<AcceptOutcome> CancelAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, (c, tx) => CancelAsync(c, tx, messageId, accountId), cancellationToken);
 
     private async Task<ActionOutcome> CancelAsync(NpgsqlConnection c, NpgsqlTransaction tx, string messageId, long accountId)
@@ -89,7 +87,7 @@ internal sealed partial class PostgresStore
     }
 
     /// <inheritdoc/>
-    public Task<AcceptOutcome> PauseAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+    public Task<AcceptOutcome> PauseAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, (c, tx) => PauseAsync(c, tx, messageId, accountId), cancellationToken);
 
     private static async Task<ActionOutcome> PauseAsync(NpgsqlConnection c, NpgsqlTransaction tx, string messageId, long accountId)
@@ -102,7 +100,7 @@ internal sealed partial class PostgresStore
     }
 
     /// <inheritdoc/>
-    public Task<AcceptOutcome> ResumeAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+    public Task<AcceptOutcome> ResumeAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, (c, tx) => ResumeAsync(c, tx, messageId, accountId), cancellationToken);
 
     private async Task<ActionOutcome> ResumeAsync(NpgsqlConnection c, NpgsqlTransaction tx, string messageId, long accountId)
@@ -124,7 +122,7 @@ internal sealed partial class PostgresStore
     /// (key, Idempotency-Key) pair, so the same key's calls on any node run one after the other and a retry replays the
     /// first success; the send row itself is locked (<c>FOR UPDATE</c>) against concurrent actions and claims.
     /// </summary>
-    private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render,
+    private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render,
         Func<NpgsqlConnection, NpgsqlTransaction, Task<ActionOutcome>> action, CancellationToken cancellationToken) => _db.InTransactionAsync(async (c, tx) =>
     {
         var now = Now;
@@ -136,8 +134,8 @@ internal sealed partial class PostgresStore
             if (stored.Item1 is { } hash)
             {
                 return CryptographicOperations.FixedTimeEquals(hash, idempotency.RequestHash)
-                    ? new AcceptOutcome(stored.Item2, stored.Item3, Replayed: true)
-                    : throw new ApiErrorException(Idempotency.Conflict());
+                    ? new AcceptOutcome(new RecordedResponse(stored.Item2, stored.Item3), Replayed: true)
+                    : throw new IdempotencyKeyReusedException();
             }
         }
 
@@ -145,13 +143,13 @@ internal sealed partial class PostgresStore
         if (idempotency is not null)
         {
             await Sql.ExecAsync(c, tx, """
-                INSERT INTO idempotency(key_id, idem_key, request_hash, status, response, created_at) VALUES ($1,$2,$3,200,$4,$5)
+                INSERT INTO idempotency(key_id, idem_key, request_hash, status, response, created_at) VALUES ($1,$2,$3,$4,$5,$6)
                 ON CONFLICT (key_id, idem_key) DO UPDATE SET request_hash=EXCLUDED.request_hash, status=EXCLUDED.status,
                   response=EXCLUDED.response, created_at=EXCLUDED.created_at
-                """, keyId, idempotency.Key, idempotency.RequestHash, response, now).ConfigureAwait(false);
+                """, keyId, idempotency.Key, idempotency.RequestHash, response.Status, response.Body, now).ConfigureAwait(false);
         }
 
-        return new AcceptOutcome(200, response, Replayed: false);
+        return new AcceptOutcome(response, Replayed: false);
     }, cancellationToken);
 
     private static Task<ActionSend?> FindSendForActionAsync(NpgsqlConnection c, NpgsqlTransaction tx, string messageId, long accountId) => Sql.FirstAsync<ActionSend?>(c, tx,

@@ -1,15 +1,15 @@
-using Lisoloo.Server.Api;
+using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Storage.Sqlite;
 
 /// <summary>One accept waiting for the writer.</summary>
-internal sealed record AcceptItem(ApiKeyInfo Key, NewSend Send, IdempotencyRequest? Idempotency, byte[] Response);
+internal sealed record AcceptItem(ApiKeyInfo Key, NewSend Send, IdempotencyRequest? Idempotency, RecordedResponse Response);
 
 /// <summary>
 /// Writes every accept of a group commit together: balances are checked in queue order in memory against one read of
 /// each account, then one UPDATE per account; the rows themselves (send, reserve, deliveries, occurrences) go through
 /// statements prepared once and bound by position (<see cref="RawStatement"/>). An accept the balance cannot cover is
-/// refused whole (402) without writing anything for it; the <c>CHECK (balance_micros &gt;= 0)</c> constraint still
+/// refused whole (<see cref="InsufficientBalanceException"/>) without writing anything for it; the <c>CHECK (balance_micros &gt;= 0)</c> constraint still
 /// guards the sum. The key of each accept is checked here, inside the transaction, to be still unrevoked: the request
 /// path authenticates from a cache (see <c>KeyCache</c>), and this check is what makes a revocation take effect at once.
 /// </summary>
@@ -59,7 +59,7 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
             if (!active[item.Key.KeyId])
             {
                 keys?.Evict(item.Key.KeyId);
-                outcomes[i] = new(null, new ApiErrorException(Errors.InvalidKey()));
+                outcomes[i] = new(null, new KeyRevokedException());
                 continue;
             }
 
@@ -71,7 +71,7 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
                     var earlier = items[first];
                     outcomes[i] = System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(earlier.Idempotency!.RequestHash, idem.RequestHash)
                         ? (outcomes[first].Error is { } e ? new(null, e) : new(outcomes[first].Result! with { Replayed = true }, null))
-                        : new(null, new ApiErrorException(Idempotency.Conflict()));
+                        : new(null, new IdempotencyKeyReusedException());
                     continue;
                 }
 
@@ -84,7 +84,7 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
                         continue;
                     }
                 }
-                catch (ApiErrorException ex)
+                catch (IdempotencyKeyReusedException ex)
                 {
                     outcomes[i] = new(null, ex);
                     continue;
@@ -94,14 +94,14 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
             var available = balances[item.Key.AccountId];
             if (available < item.Send.CostMicros)
             {
-                outcomes[i] = new(null, new ApiErrorException(Errors.InsufficientBalance(item.Send.CostMicros, available, item.Key.Currency)));
+                outcomes[i] = new(null, new InsufficientBalanceException(item.Send.CostMicros, available, item.Key.Currency));
                 continue;
             }
 
             balances[item.Key.AccountId] = available - item.Send.CostMicros;
             spent[item.Key.AccountId] = spent.GetValueOrDefault(item.Key.AccountId) + item.Send.CostMicros;
             accepted.Add(i);
-            outcomes[i] = new(new AcceptOutcome(201, item.Response, Replayed: false), null);
+            outcomes[i] = new(new AcceptOutcome(item.Response, Replayed: false), null);
         }
 
         if (accepted.Count == 0)
@@ -154,7 +154,7 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
 
             if (items[i].Idempotency is { } idem)
             {
-                SqliteStore.StoreIdempotent(ctx, key.KeyId, idem, 201, items[i].Response, now);
+                SqliteStore.StoreIdempotent(ctx, key.KeyId, idem, items[i].Response, now);
             }
         }
     }

@@ -87,7 +87,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in the group transaction. With <paramref name="savepoint"/> false (the hot accept path)
     /// the work runs without its own savepoint, which saves two statements: it may throw
-    /// <see cref="Api.ApiErrorException"/> only before its first write; any other exception rolls the whole batch back and
+    /// <see cref="Lifecycle.RefusedException"/> only before its first write; any other exception rolls the whole batch back and
     /// the writer replays it with a savepoint per write, so one failure never takes the others down.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<WriteContext, T> work, bool savepoint, CancellationToken cancellationToken = default)
@@ -99,7 +99,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>
     /// Queues <paramref name="item"/> for <paramref name="writer"/>, which runs every such item of a batch together
     /// (multi-row statements instead of statements per item). The writer may refuse an item with
-    /// <see cref="Api.ApiErrorException"/> before writing anything for it; any other exception replays the batch with
+    /// <see cref="Lifecycle.RefusedException"/> before writing anything for it; any other exception replays the batch with
     /// each item alone in its savepoint.
     /// </summary>
     public Task<TResult> WriteGroupedAsync<TItem, TResult>(IGroupWriter<TItem, TResult> writer, TItem item, CancellationToken cancellationToken = default)
@@ -529,7 +529,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 {
                     op.Run(context);
                 }
-                catch (Api.ApiErrorException ex)
+                catch (Lifecycle.RefusedException ex)
                 {
                     op.Fault(ex); // thrown before any write, by contract
                 }
@@ -695,7 +695,7 @@ internal interface IGroupWriter<TItem, TResult>
 {
     /// <summary>
     /// Writes <paramref name="items"/> (in queue order) and fills <paramref name="outcomes"/>: a result, or an
-    /// <see cref="Api.ApiErrorException"/> for an item refused before anything was written for it. Throwing instead
+    /// <see cref="Lifecycle.RefusedException"/> for an item refused before anything was written for it. Throwing instead
     /// makes the writer roll the batch back and replay each item alone.
     /// </summary>
     void Run(WriteContext context, IReadOnlyList<TItem> items, GroupOutcome<TResult>[] outcomes);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Lisoloo.Sdk;
-using Lisoloo.Server.Api;
 using Lisoloo.Server.Webhooks;
 using Microsoft.Data.Sqlite;
 
@@ -105,7 +104,7 @@ internal sealed partial class SqliteStore
     // ------------------------------------------------------------------ cancel, pause, resume
 
     /// <summary>Cancels what has not reached the carrier (pending deliveries, scheduled or paused occurrences) and refunds it.</summary>
-    public Task<AcceptOutcome> CancelAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+    public Task<AcceptOutcome> CancelAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, ctx => Cancel(ctx, messageId, accountId), cancellationToken);
 
     private ActionOutcome Cancel(WriteContext ctx, string messageId, long accountId)
@@ -125,7 +124,7 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>Pauses the scheduled occurrences of a scheduled or recurring send.</summary>
-    public Task<AcceptOutcome> PauseAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+    public Task<AcceptOutcome> PauseAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, ctx => Pause(ctx, messageId, accountId), cancellationToken);
 
     private ActionOutcome Pause(WriteContext ctx, string messageId, long accountId)
@@ -140,7 +139,7 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>Resumes a paused send; occurrences whose time passed while paused are skipped and refunded.</summary>
-    public Task<AcceptOutcome> ResumeAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, CancellationToken cancellationToken = default)
+    public Task<AcceptOutcome> ResumeAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, ctx => Resume(ctx, messageId, accountId), cancellationToken);
 
     private ActionOutcome Resume(WriteContext ctx, string messageId, long accountId)
@@ -160,7 +159,7 @@ internal sealed partial class SqliteStore
         return outcome;
     }
 
-    private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, byte[]> render, Func<WriteContext, ActionOutcome> action, CancellationToken cancellationToken)
+    private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, Func<WriteContext, ActionOutcome> action, CancellationToken cancellationToken)
         => db.WriteAsync(ctx =>
         {
             if (idempotency is not null && FindIdempotent(ctx, keyId, idempotency, Now) is { } replay)
@@ -171,10 +170,10 @@ internal sealed partial class SqliteStore
             var response = render(action(ctx));
             if (idempotency is not null)
             {
-                StoreIdempotent(ctx, keyId, idempotency, 200, response, Now);
+                StoreIdempotent(ctx, keyId, idempotency, response, Now);
             }
 
-            return new AcceptOutcome(200, response, Replayed: false);
+            return new AcceptOutcome(response, Replayed: false);
         }, cancellationToken);
 
     private static ActionSend? FindSendForAction(WriteContext ctx, string messageId, long accountId)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Lisoloo.Sdk;
-using Lisoloo.Server.Api;
 using Microsoft.Data.Sqlite;
 
 namespace Lisoloo.Server.Storage.Sqlite;
@@ -301,8 +300,8 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time) 
     /// rows, and for an immediate send its pending delivery rows. Every accept of a group commit is written together by
     /// <see cref="AcceptWriter"/> (which also checks the key is still active); answers after the commit is on disk.
     /// </summary>
-    /// <exception cref="ApiErrorException">Insufficient balance (402) or an idempotency key reused with another body (409).</exception>
-    public Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, byte[] response, CancellationToken cancellationToken = default)
+    /// <exception cref="Lifecycle.RefusedException">A revoked key, an insufficient balance or an idempotency key reused with another body.</exception>
+    public Task<AcceptOutcome> AcceptSendAsync(ApiKeyInfo key, NewSend send, IdempotencyRequest? idempotency, RecordedResponse response, CancellationToken cancellationToken = default)
         => db.WriteGroupedAsync(_acceptWriter ??= new AcceptWriter(time, _keyCache), new AcceptItem(key, send, idempotency, response), cancellationToken);
 
     private AcceptWriter? _acceptWriter;
@@ -321,20 +320,20 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time) 
 
         if (!CryptographicOperations.FixedTimeEquals((byte[])r.GetValue(0), idempotency.RequestHash))
         {
-            throw new ApiErrorException(Idempotency.Conflict());
+            throw new Lifecycle.IdempotencyKeyReusedException();
         }
 
-        return new AcceptOutcome(r.GetInt32(1), (byte[])r.GetValue(2), Replayed: true);
+        return new AcceptOutcome(new RecordedResponse(r.GetInt32(1), (byte[])r.GetValue(2)), Replayed: true);
     }
 
-    internal static void StoreIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, int status, byte[] response, long now)
+    internal static void StoreIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, RecordedResponse response, long now)
     {
         var cmd = ctx.Command("INSERT OR REPLACE INTO idempotency(key_id, idem_key, request_hash, status, response, created_at) VALUES (@k,@i,@h,@st,@r,@now)");
         cmd.Parameters.AddWithValue("@k", keyId);
         cmd.Parameters.AddWithValue("@i", idempotency.Key);
         cmd.Parameters.AddWithValue("@h", idempotency.RequestHash);
-        cmd.Parameters.AddWithValue("@st", status);
-        cmd.Parameters.AddWithValue("@r", response);
+        cmd.Parameters.AddWithValue("@st", response.Status);
+        cmd.Parameters.AddWithValue("@r", response.Body);
         cmd.Parameters.AddWithValue("@now", now);
         cmd.ExecuteNonQuery();
     }

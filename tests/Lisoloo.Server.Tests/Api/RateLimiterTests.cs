@@ -1,4 +1,5 @@
 using Lisoloo.Server.Api;
+using Lisoloo.Server.RateLimits;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Lisoloo.Server.Tests.Api;

@@ -189,7 +189,7 @@ public sealed class ContractReplayTests(bool inMemory, StoreKind store)
         var at = occurrences.Length == 0 ? [TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()] : occurrences;
         var cost = recipients.Length * at.Length * _key.UnitPriceMicros;
         return _server.Store.AcceptSendAsync(_key, new NewSend(messageId, type, "Contract fixture", "LISOLOO", "gsm7", 1, recipients, at, cost, null, null, null, 0),
-            null, [1]);
+            null, new(201, [1]));
     }
 
     private static long Future(int days) => TimeProvider.System.GetUtcNow().AddDays(days).ToUnixTimeMilliseconds();

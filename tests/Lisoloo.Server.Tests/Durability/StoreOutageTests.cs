@@ -429,7 +429,7 @@ public sealed class StoreOutageMonitorTests
             Assert.That(monitor.LastSuccess, Is.EqualTo(time.GetUtcNow()));
             Assert.That(lines, Has.Length.EqualTo(2), string.Join(" | ", lines));
             Assert.That(lines[0], Does.Contain("unavailable (database or disk is full)"));
-            Assert.That(lines[1], Does.Contain("available again after 7.0 s: 3 writes failed and 1 requests were answered 503"));
+            Assert.That(lines[1], Does.Contain("available again after 7.0 s: 3 writes failed and 1 requests were refused (error 1504)"));
         });
     }
 

@@ -1,5 +1,6 @@
 using Lisoloo.Sdk;
 using Lisoloo.Server.Api;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Tests.Infrastructure;
 using Lisoloo.TestSupport;

@@ -1,4 +1,5 @@
 using Lisoloo.Server.Api;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Storage.Postgres;
 using Lisoloo.Server.Storage.Sqlite;

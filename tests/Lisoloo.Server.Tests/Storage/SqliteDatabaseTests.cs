@@ -1,4 +1,5 @@
 using Lisoloo.Server.Api;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage.Sqlite;
 using Lisoloo.TestSupport;
 
@@ -22,7 +23,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
             throw new InvalidOperationException("boom after a write");
         }, savepoint: false);
         var c = Db.WriteAsync(ctx => Insert(ctx, 3), savepoint: false);
-        var d = Db.WriteAsync<int>(_ => throw new ApiErrorException(new ApiError(402, 1201, "refused before writing")), savepoint: false);
+        var d = Db.WriteAsync<int>(_ => throw new InsufficientBalanceException(2, 1, "USD"), savepoint: false);
         var e = Db.WriteAsync(ctx => Insert(ctx, 5));
         gate.Set();
         Assert.That(await blocker, Is.True);
@@ -34,7 +35,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
             Assert.That(await e, Is.EqualTo(1));
         });
         Assert.ThrowsAsync<InvalidOperationException>(() => b);
-        Assert.ThrowsAsync<ApiErrorException>(() => d);
+        Assert.ThrowsAsync<InsufficientBalanceException>(() => d);
         var rows = Db.Read(conn =>
         {
             using var cmd = conn.CreateCommand();
@@ -72,7 +73,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
         await blocker;
 
         Assert.That(await Task.WhenAll(good), Is.EqualTo(new[] { 21, 22, 23 }));
-        Assert.ThrowsAsync<ApiErrorException>(() => refused);
+        Assert.ThrowsAsync<InsufficientBalanceException>(() => refused);
         Assert.ThrowsAsync<InvalidOperationException>(() => poison);
         Assert.That(writer.GroupSizes, Does.Contain(5), "the five items were first run as one group");
         var rows = Db.Read(conn =>
@@ -175,7 +176,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
             {
                 if (items[i] < 0)
                 {
-                    outcomes[i] = new(0, new ApiErrorException(new ApiError(402, 1201, "refused")));
+                    outcomes[i] = new(0, new InsufficientBalanceException(2, 1, "USD"));
                     continue;
                 }
 

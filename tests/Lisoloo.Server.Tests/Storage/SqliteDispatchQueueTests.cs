@@ -43,14 +43,14 @@ public sealed class SqliteDispatchQueueTests
             {
                 // 3,000 rows held back by cancel_within: deferred, so nothing for the cursor to take.
                 var recipients = Enumerable.Range(0, 1000).Select(n => $"+1415{i}{n:D6}").ToArray();
-                await store.AcceptSendAsync(key, Send(recipients) with { CancelWithinSeconds = 600 }, null, [1]);
+                await store.AcceptSendAsync(key, Send(recipients) with { CancelWithinSeconds = 600 }, null, new(201, [1]));
             }
 
             Assert.That((await store.ClaimDeliveriesAsync(250, Lease, _ => null, Lease)).Claimed, Is.Zero);
             Assert.That(Cursor(db), Is.EqualTo(MaxId(db)), "walked past all 3,000 (several windows) in one claim");
 
             var fresh = Send(["+14155550100"]);
-            await store.AcceptSendAsync(key, fresh, null, [1]);
+            await store.AcceptSendAsync(key, fresh, null, new(201, [1]));
             var claim = await store.ClaimDeliveriesAsync(250, Lease, _ => null, Lease);
             Assert.That(claim.ToSubmit.Select(d => d.MessageId), Is.EqualTo(new[] { fresh.MessageId }));
             Assert.That(Cursor(db), Is.EqualTo(MaxId(db)));
@@ -77,7 +77,7 @@ public sealed class SqliteDispatchQueueTests
             for (var i = 0; i < 5; i++)
             {
                 sends.Add(Send([$"+1415555010{i}"]));
-                await store.AcceptSendAsync(key, sends[^1], null, [1]);
+                await store.AcceptSendAsync(key, sends[^1], null, new(201, [1]));
             }
 
             var taken = new List<string>();
@@ -98,7 +98,7 @@ public sealed class SqliteDispatchQueueTests
         for (var i = 0; i < 4; i++)
         {
             sends.Add(Send([$"+1415555010{i}"]));
-            await store.AcceptSendAsync(key, sends[^1], null, [1]);
+            await store.AcceptSendAsync(key, sends[^1], null, new(201, [1]));
         }
 
         Assert.That((await store.ClaimDeliveriesAsync(1, Lease, _ => null, Lease)).ToSubmit.Single().MessageId, Is.EqualTo(sends[0].MessageId));

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Api;
+using Lisoloo.Server.Lifecycle;
+using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -72,7 +74,7 @@ public sealed class StoreContractTests(StoreKind kind)
         var send = Immediate(key, "+14155550100", "+14155550101");
         var outcome = await _store.AcceptSendAsync(key, send, null, Response("a"));
 
-        Assert.That((outcome.Status, outcome.Replayed), Is.EqualTo((201, false)));
+        Assert.That((outcome.Response.Status, outcome.Replayed), Is.EqualTo((201, false)));
         var view = (await _store.GetSendAsync(send.MessageId, key.AccountId))!;
         var balance = (await _store.GetBalanceAsync(key.AccountId))!;
         Assert.Multiple(async () =>
@@ -91,9 +93,9 @@ public sealed class StoreContractTests(StoreKind kind)
     {
         var (key, _) = await CreateKeyAsync("poor", balance: 30_000);
         var send = Immediate(key, "+14155550100", "+14155550101");
-        var error = Assert.ThrowsAsync<ApiErrorException>(() => _store.AcceptSendAsync(key, send, new IdempotencyRequest("k", Hash("x")), Response("x")));
+        var error = Assert.ThrowsAsync<InsufficientBalanceException>(() => _store.AcceptSendAsync(key, send, new IdempotencyRequest("k", Hash("x")), Response("x")));
 
-        Assert.That(error!.Error.ErrorCode, Is.EqualTo(LisolooErrorCodes.InsufficientBalance));
+        Assert.That((error!.ErrorCode, error.RequiredMicros, error.AvailableMicros), Is.EqualTo((LisolooErrorCodes.InsufficientBalance, 40_000L, 30_000L)));
         Assert.That(await _store.GetSendAsync(send.MessageId, key.AccountId), Is.Null);
         Assert.That(await _store.LedgerTotalsAsync(key.AccountId), Is.EqualTo((30_000L, 0L)));
 
@@ -108,14 +110,14 @@ public sealed class StoreContractTests(StoreKind kind)
         var (key, _) = await CreateKeyAsync("idem", balance: 1_000_000);
         var first = await _store.AcceptSendAsync(key, Immediate(key, "+14155550100"), new IdempotencyRequest("k1", Hash("body")), Response("first"));
         var again = await _store.AcceptSendAsync(key, Immediate(key, "+14155550100"), new IdempotencyRequest("k1", Hash("body")), Response("second"));
-        var other = Assert.ThrowsAsync<ApiErrorException>(() =>
+        var other = Assert.ThrowsAsync<IdempotencyKeyReusedException>(() =>
             _store.AcceptSendAsync(key, Immediate(key, "+14155550100"), new IdempotencyRequest("k1", Hash("other body")), Response("third")));
 
         Assert.Multiple(async () =>
         {
             Assert.That(again.Replayed, Is.True);
-            Assert.That(again.Response, Is.EqualTo(first.Response));
-            Assert.That(other!.Error.Status, Is.EqualTo(409));
+            Assert.That(again.Response.Body, Is.EqualTo(first.Response.Body));
+            Assert.That(other!.ErrorCode, Is.EqualTo(LisolooErrorCodes.IdempotencyKeyReused));
             Assert.That((await _store.GetBalanceAsync(key.AccountId))!.BalanceMicros, Is.EqualTo(980_000), "charged once");
         });
 
@@ -132,8 +134,8 @@ public sealed class StoreContractTests(StoreKind kind)
         var cached = (await _store.FindKeyCachedAsync(hash))!;
         await _store.RevokeKeyAsync(key.KeyId);
 
-        var error = Assert.ThrowsAsync<ApiErrorException>(() => _store.AcceptSendAsync(cached, Immediate(cached, "+14155550100"), null, Response("r")));
-        Assert.That(error!.Error.ErrorCode, Is.EqualTo(LisolooErrorCodes.InvalidApiKey));
+        var error = Assert.ThrowsAsync<KeyRevokedException>(() => _store.AcceptSendAsync(cached, Immediate(cached, "+14155550100"), null, Response("r")));
+        Assert.That(error!.ErrorCode, Is.EqualTo(LisolooErrorCodes.InvalidApiKey));
         Assert.That((await _store.GetBalanceAsync(key.AccountId))!.BalanceMicros, Is.EqualTo(1_000_000));
     }
 
@@ -155,8 +157,8 @@ public sealed class StoreContractTests(StoreKind kind)
         Assert.That(await _store.CountPendingDeliveriesAsync(), Is.EqualTo(2));
         Assert.That(await _store.NextScheduledAtAsync(), Is.EqualTo(at2));
 
-        var cancelled = await _store.CancelAsync(send.MessageId, key.AccountId, key.KeyId, null, o => Encoding.UTF8.GetBytes($"{o.Status}:{o.RefundedMessages}:{o.RefundedMicros}"));
-        Assert.That(Encoding.UTF8.GetString(cancelled.Response), Is.EqualTo("cancelled:4:80000"), "two pending deliveries and the second occurrence's two");
+        var cancelled = await _store.CancelAsync(send.MessageId, key.AccountId, key.KeyId, null, o => new(200, Encoding.UTF8.GetBytes($"{o.Status}:{o.RefundedMessages}:{o.RefundedMicros}")));
+        Assert.That(Encoding.UTF8.GetString(cancelled.Response.Body), Is.EqualTo("cancelled:4:80000"), "two pending deliveries and the second occurrence's two");
         Assert.That(await _store.LedgerTotalsAsync(key.AccountId), Is.EqualTo((1_000_000L, 0L)));
     }
 
@@ -166,19 +168,19 @@ public sealed class StoreContractTests(StoreKind kind)
         var (key, _) = await CreateKeyAsync("pause", balance: 1_000_000);
         var send = new NewSend(NewMessageId(), "recurring", "Hello", null, "gsm7", 1, ["+14155550100"], [Now + 60_000, Now + 3_600_000], 40_000, null, null, null, 0);
         await _store.AcceptSendAsync(key, send, null, Response("p"));
-        static byte[] Render(ActionOutcome o) => Encoding.UTF8.GetBytes($"{o.Status}:{o.RefundedMicros}:{o.SkippedOccurrences}");
+        static RecordedResponse Render(ActionOutcome o) => new(200, Encoding.UTF8.GetBytes($"{o.Status}:{o.RefundedMicros}:{o.SkippedOccurrences}"));
 
         await _store.PauseAsync(send.MessageId, key.AccountId, key.KeyId, null, Render);
         _clock.Advance(TimeSpan.FromMinutes(2));
         Assert.That(await _store.ReleaseDueOccurrencesAsync(10), Is.Zero, "paused occurrences are not released");
-        var conflict = Assert.ThrowsAsync<Lisoloo.Server.Lifecycle.SendActionRefusedException>(() => _store.PauseAsync(send.MessageId, key.AccountId, key.KeyId, null, Render));
+        var conflict = Assert.ThrowsAsync<SendActionRefusedException>(() => _store.PauseAsync(send.MessageId, key.AccountId, key.KeyId, null, Render));
         Assert.That((conflict!.ErrorCode, conflict.Message), Is.EqualTo((LisolooErrorCodes.CannotPause, "A paused send cannot be paused.")), "the lifecycle's refusal: no HTTP in the store");
 
         var resumed = await _store.ResumeAsync(send.MessageId, key.AccountId, key.KeyId, new IdempotencyRequest("r", Hash("resume")), Render);
         var replay = await _store.ResumeAsync(send.MessageId, key.AccountId, key.KeyId, new IdempotencyRequest("r", Hash("resume")), Render);
         Assert.Multiple(async () =>
         {
-            Assert.That(Encoding.UTF8.GetString(resumed.Response), Is.EqualTo("scheduled:20000:1"));
+            Assert.That(Encoding.UTF8.GetString(resumed.Response.Body), Is.EqualTo("scheduled:20000:1"));
             Assert.That(replay.Replayed, Is.True);
             Assert.That(await _store.LedgerTotalsAsync(key.AccountId), Is.EqualTo((980_000L, 20_000L)));
             Assert.That((await _store.GetSendAsync(send.MessageId, key.AccountId))!.Occurrences.Select(o => o.State), Is.EqualTo(new[] { "skipped", "scheduled" }));
@@ -247,7 +249,7 @@ public sealed class StoreContractTests(StoreKind kind)
         await _store.AcceptSendAsync(key, held, null, Response("held"));
         var cancelled = Immediate(key, "+14155550101");
         await _store.AcceptSendAsync(key, cancelled, null, Response("cancelled"));
-        await _store.CancelAsync(cancelled.MessageId, key.AccountId, key.KeyId, null, _ => []);
+        await _store.CancelAsync(cancelled.MessageId, key.AccountId, key.KeyId, null, _ => new(200, []));
         var now1 = Immediate(key, "+14155550102");
         await _store.AcceptSendAsync(key, now1, null, Response("now1"));
 
@@ -417,7 +419,7 @@ public sealed class StoreContractTests(StoreKind kind)
                 await nodes[i % 2].AcceptSendAsync(key, Immediate(key, "+14155550100"), null, Response("plain/" + i));
                 Interlocked.Increment(ref accepted);
             }
-            catch (ApiErrorException ex) when (ex.Error.ErrorCode == LisolooErrorCodes.InsufficientBalance)
+            catch (InsufficientBalanceException)
             {
                 Interlocked.Increment(ref refused);
             }
@@ -451,13 +453,13 @@ public sealed class StoreContractTests(StoreKind kind)
             try
             {
                 var outcome = await node.AcceptSendAsync(key, Immediate(key, "+14155550100"), new IdempotencyRequest(idem, Hash(idem)), Response(idem + "/" + i));
-                responses.GetOrAdd(idem, _ => []).Add(Encoding.UTF8.GetString(outcome.Response));
+                responses.GetOrAdd(idem, _ => []).Add(Encoding.UTF8.GetString(outcome.Response.Body));
                 if (!outcome.Replayed)
                 {
                     Interlocked.Increment(ref accepted);
                 }
             }
-            catch (ApiErrorException ex) when (ex.Error.ErrorCode == LisolooErrorCodes.InsufficientBalance)
+            catch (InsufficientBalanceException)
             {
                 Interlocked.Increment(ref refused);
             }
@@ -547,5 +549,5 @@ public sealed class StoreContractTests(StoreKind kind)
 
     private static byte[] Hash(string body) => SHA256.HashData(Encoding.UTF8.GetBytes(body));
 
-    private static byte[] Response(string tag) => Encoding.UTF8.GetBytes("{\"tag\":\"" + tag + "\"}");
+    private static RecordedResponse Response(string tag) => new(201, Encoding.UTF8.GetBytes("{\"tag\":\"" + tag + "\"}"));
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Api;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Tests.Infrastructure;
 
 namespace Lisoloo.Server.Tests.Validation;

@@ -1,0 +1,11 @@
+namespace Lisoloo.Server.RateLimits;
+
+/// <summary>The rate-limited endpoint families of docs/contract.md.</summary>
+internal enum RateLimitedEndpoint
+{
+    Send,
+    Status,
+    Balance,
+    Calculate,
+    Actions,
+}
