@@ -1,5 +1,6 @@
 using Lisoloo.Server.Carriers.Smpp.Pdus;
 using Lisoloo.Server.Carriers.Smpp.Text;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Workers;
 
@@ -91,7 +92,7 @@ internal sealed class SmppReceiptDeadlineWorker(SmppCarrier carrier, ICarrierSto
         var (ton, npi, source) = SmppCarrier.SourceAddress(delivery.SenderId);
         string? why = delivery.Parts.Count == 0 ? "no part of it is known to ask about" : null;
         string? words = null;
-        foreach (var part in delivery.Parts.Where(p => !ReceiptStates.IsFinal(p.State)))
+        foreach (var part in delivery.Parts.Where(p => !DeliveryStates.IsCarrierFinal(p.State)))
         {
             var connection = carrier.Connections.Where(c => c.ReceiptScope == part.Route).OrderByDescending(c => c.State == SmppConnectionState.Bound).FirstOrDefault();
             if (connection is null)
@@ -117,7 +118,7 @@ internal sealed class SmppReceiptDeadlineWorker(SmppCarrier carrier, ICarrierSto
 
             var state = ReceiptStates.FromMessageState(answer.MessageState);
             var said = $"query_sm: message_state={StateName(answer.MessageState)} error_code={answer.ErrorCode}";
-            if (ReceiptStates.IsFinal(state) || state == "unknown")
+            if (DeliveryStates.IsCarrierFinal(state) || state == DeliveryStates.Unknown)
             {
                 receipts.Add((part.Route, new PartReceipt([part.SmscId], state!, said)));
             }

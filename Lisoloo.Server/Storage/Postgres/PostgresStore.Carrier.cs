@@ -1,6 +1,7 @@
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Carriers.Smpp.Text;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Webhooks;
 using Npgsql;
 
@@ -83,78 +84,38 @@ internal sealed partial class PostgresStore
         return transitions;
     }
 
-    /// <summary>Updates one part and moves its delivery when the parts say so, with the delivery row locked. Returns 1 when the delivery changed state.</summary>
+    /// <summary>Updates one part and moves its delivery when the parts say so (<see cref="PartReceipts"/>), with the delivery row locked. Returns 1 when the delivery changed state.</summary>
     private static async Task<int> ApplyPartAsync(NpgsqlConnection c, NpgsqlTransaction tx, EventBuffer events, string route, string smscId, long deliveryId, string state, string? detail, long now)
     {
         var delivery = await Sql.FirstAsync(c, tx, "SELECT state, send_id, seq, recipient FROM deliveries WHERE id=$1 FOR UPDATE",
             r => (State: r.GetString(0), SendId: r.GetInt64(1), Seq: r.GetInt32(2), Recipient: r.GetString(3)), deliveryId).ConfigureAwait(false);
         var partState = await Sql.ScalarAsync(c, tx, "SELECT state FROM delivery_parts WHERE route=$1 AND smsc_id=$2", route, smscId).ConfigureAwait(false) as string;
-        if (partState is null || partState == state || ReceiptStates.IsFinal(partState))
+        if (!PartReceipts.Changes(partState, state))
         {
             return 0; // a duplicate, or a receipt after the final one
         }
 
         await Sql.ExecAsync(c, tx, "UPDATE delivery_parts SET state=$1, detail=$2, updated_at=$3 WHERE route=$4 AND smsc_id=$5",
             state, Text(detail), now, route, smscId).ConfigureAwait(false);
-        if (delivery.State is not ("sent" or "accepted" or "unknown"))
+        if (!DeliveryStates.AwaitsReceipts(delivery.State))
         {
-            return 0; // not handed to the carrier yet, or already final
+            return 0; // not handed to the carrier yet, or already final: no need to read its parts
         }
 
         var parts = await Sql.ListAsync(c, tx, "SELECT parts, state, detail FROM delivery_parts WHERE delivery_id=$1 ORDER BY part",
-            r => (Parts: r.GetInt32(0), State: r.GetString(1), Detail: r.NullableString(2)), deliveryId).ConfigureAwait(false);
-        int expected = 0, delivered = 0;
-        string? failure = null, failureDetail = null;
-        var allFinal = true;
-        foreach (var p in parts)
-        {
-            expected = p.Parts;
-            if (p.State == "delivered")
-            {
-                delivered++;
-            }
-            else if (ReceiptStates.IsFinal(p.State))
-            {
-                if (failure is null)
-                {
-                    (failure, failureDetail) = (p.State, p.Detail);
-                }
-            }
-            else
-            {
-                allFinal = false;
-            }
-        }
-
-        string target;
-        if (allFinal && parts.Count >= expected)
-        {
-            target = delivered == parts.Count ? "delivered" : failure!;
-        }
-        else if (state is "accepted" or "unknown")
-        {
-            target = state;
-        }
-        else
-        {
-            return 0; // more parts to hear from
-        }
-
-        if (target == delivery.State)
+            r => new StoredPart(r.GetInt32(0), r.GetString(1), r.NullableString(2)), deliveryId).ConfigureAwait(false);
+        if (PartReceipts.Settle(delivery.State, parts, state, detail) is not { } settled)
         {
             return 0;
         }
 
-        var final = ReceiptStates.IsFinal(target);
-        var (code, message) = ReceiptErrors.For(target);
-        var carrierError = code is null ? null : target == "unknown" ? detail : failureDetail;
-        await Sql.ExecAsync(c, tx, """
+        await Sql.ExecAsync(c, tx, $"""
             UPDATE deliveries SET state=$1, error_code=$2, error_message=$3, carrier_error=$7, updated_at=$4,
-              accepted_at=CASE WHEN $1='accepted' THEN $4 ELSE accepted_at END,
+              accepted_at=CASE WHEN $1='{DeliveryStates.Accepted}' THEN $4 ELSE accepted_at END,
               final_at=CASE WHEN $5 THEN $4 ELSE final_at END
             WHERE id=$6
-            """, target, Int(code), Text(message), now, final, deliveryId, Text(carrierError)).ConfigureAwait(false);
-        await events.TransitionAsync(delivery.SendId, delivery.Seq, delivery.Recipient, target, delivery.State, code, message, carrierError).ConfigureAwait(false);
+            """, settled.State, Int(settled.ErrorCode), Text(settled.ErrorMessage), now, settled.IsFinal, deliveryId, Text(settled.CarrierError)).ConfigureAwait(false);
+        await events.TransitionAsync(delivery.SendId, delivery.Seq, delivery.Recipient, settled.State, delivery.State, settled.ErrorCode, settled.ErrorMessage, settled.CarrierError).ConfigureAwait(false);
         return 1;
     }
 

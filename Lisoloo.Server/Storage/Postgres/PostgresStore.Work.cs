@@ -1,5 +1,6 @@
 using Lisoloo.Sdk;
 using Lisoloo.Server.Carriers;
+using Lisoloo.Server.Lifecycle;
 using Npgsql;
 
 namespace Lisoloo.Server.Storage.Postgres;

@@ -1,6 +1,7 @@
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Carriers.Smpp.Text;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Webhooks;
 
 namespace Lisoloo.Server.Storage.Sqlite;
@@ -121,10 +122,10 @@ internal sealed partial class SqliteStore
         return acked;
     }
 
-    /// <summary>Updates one part (found by the caller, in <paramref name="partState"/>) and moves its delivery when the parts say so. Returns 1 when the delivery changed state.</summary>
+    /// <summary>Updates one part (found by the caller, in <paramref name="partState"/>) and moves its delivery when the parts say so (<see cref="PartReceipts"/>). Returns 1 when the delivery changed state.</summary>
     private static int ApplyPart(WriteContext ctx, EventWriter events, string route, string smscId, long deliveryId, string partState, string state, string? detail, long now)
     {
-        if (partState == state || ReceiptStates.IsFinal(partState))
+        if (!PartReceipts.Changes(partState, state))
         {
             return 0; // a duplicate, or a receipt after the final one
         }
@@ -134,7 +135,7 @@ internal sealed partial class SqliteStore
         return SettleFromParts(ctx, events, deliveryId, state, detail, now);
     }
 
-    /// <summary>Derives a delivery's state from its parts after one of them changed to <paramref name="changed"/> (the carrier's words: <paramref name="changedDetail"/>).</summary>
+    /// <summary>Moves a delivery as its parts say after one of them changed to <paramref name="changed"/> (the carrier's words: <paramref name="changedDetail"/>).</summary>
     private static int SettleFromParts(WriteContext ctx, EventWriter events, long deliveryId, string changed, string? changedDetail, long now)
     {
         var cmd = ctx.Command("SELECT state, send_id, seq, recipient FROM deliveries WHERE id=@id");
@@ -152,73 +153,37 @@ internal sealed partial class SqliteStore
             (current, sendId, seq, recipient) = (r.GetString(0), r.GetInt64(1), r.GetInt32(2), r.GetString(3));
         }
 
-        if (current is not ("sent" or "accepted" or "unknown"))
+        if (!DeliveryStates.AwaitsReceipts(current))
         {
-            return 0; // not handed to the carrier yet, or already final
+            return 0; // not handed to the carrier yet, or already final: no need to read its parts
         }
 
         cmd = ctx.Command("SELECT parts, state, detail FROM delivery_parts WHERE delivery_id=@id ORDER BY part");
         cmd.Parameters.AddWithValue("@id", deliveryId);
-        int expected = 0, stored = 0, delivered = 0;
-        string? failure = null, failureDetail = null;
-        var allFinal = true;
+        var parts = new List<StoredPart>();
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                stored++;
-                expected = r.GetInt32(0);
-                var s = r.GetString(1);
-                if (s == "delivered")
-                {
-                    delivered++;
-                }
-                else if (ReceiptStates.IsFinal(s))
-                {
-                    if (failure is null)
-                    {
-                        (failure, failureDetail) = (s, NullableString(r, 2));
-                    }
-                }
-                else
-                {
-                    allFinal = false;
-                }
+                parts.Add(new StoredPart(r.GetInt32(0), r.GetString(1), NullableString(r, 2)));
             }
         }
 
-        string target;
-        if (allFinal && stored >= expected)
-        {
-            target = delivered == stored ? "delivered" : failure!;
-        }
-        else if (changed is "accepted" or "unknown")
-        {
-            target = changed;
-        }
-        else
-        {
-            return 0; // more parts to hear from
-        }
-
-        if (target == current)
+        if (PartReceipts.Settle(current, parts, changed, changedDetail) is not { } settled)
         {
             return 0;
         }
 
-        var final = ReceiptStates.IsFinal(target);
-        var (code, message) = ReceiptErrors.For(target);
-        var carrierError = code is null ? null : target == "unknown" ? changedDetail : failureDetail;
-        var update = ctx.Raw("""
+        var update = ctx.Raw($"""
             UPDATE deliveries SET state=?1, error_code=?2, error_message=?3, carrier_error=?7, updated_at=?4,
-              accepted_at=CASE WHEN ?1='accepted' THEN ?4 ELSE accepted_at END,
+              accepted_at=CASE WHEN ?1='{DeliveryStates.Accepted}' THEN ?4 ELSE accepted_at END,
               final_at=CASE WHEN ?5=1 THEN ?4 ELSE final_at END
             WHERE id=?6
             """);
-        _ = code is { } c ? update.Bind(2, c) : update.BindNull(2);
-        update.Bind(1, target).Bind(3, message).Bind(4, now).Bind(5, final ? 1 : 0).Bind(6, deliveryId).Bind(7, carrierError).Execute();
+        _ = settled.ErrorCode is { } c ? update.Bind(2, c) : update.BindNull(2);
+        update.Bind(1, settled.State).Bind(3, settled.ErrorMessage).Bind(4, now).Bind(5, settled.IsFinal ? 1 : 0).Bind(6, deliveryId).Bind(7, settled.CarrierError).Execute();
 
-        events.Transition(sendId, seq, recipient, target, current, code, message, carrierError);
+        events.Transition(sendId, seq, recipient, settled.State, current, settled.ErrorCode, settled.ErrorMessage, settled.CarrierError);
         return 1;
     }
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Lisoloo.Sdk;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Webhooks;
 using Microsoft.Data.Sqlite;
 
-using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Storage.Sqlite;
 

@@ -1,4 +1,5 @@
 using Lisoloo.Sdk;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Tests.Infrastructure;
 using Lisoloo.TestSupport;

@@ -39,16 +39,4 @@ public sealed class ReceiptStatesTests
     [TestCase(255, null)]
     public void FromMessageState_Value_MapsToServerState(int messageState, string? state) =>
         Assert.That(ReceiptStates.FromMessageState((byte)messageState), Is.EqualTo(state));
-
-    [TestCase("delivered", true)]
-    [TestCase("undelivered", true)]
-    [TestCase("expired", true)]
-    [TestCase("rejected", true)]
-    [TestCase("failed", true)]
-    [TestCase("sent", false)]
-    [TestCase("accepted", false)]
-    [TestCase("unknown", false)]
-    [TestCase("DELIVERED", false)]
-    public void IsFinal_State_TellsTerminalStates(string state, bool final) =>
-        Assert.That(ReceiptStates.IsFinal(state), Is.EqualTo(final));
 }

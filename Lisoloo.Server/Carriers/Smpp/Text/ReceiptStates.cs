@@ -1,3 +1,5 @@
+using Lisoloo.Server.Lifecycle;
+
 namespace Lisoloo.Server.Carriers.Smpp.Text;
 
 /// <summary>Maps SMPP receipt states to the server's delivery states (<c>sent</c>, <c>delivered</c>, <c>undelivered</c>, …).</summary>
@@ -10,14 +12,14 @@ internal static class ReceiptStates
     /// <returns>The server state, or null for anything else (the caller decides what an unknown word means).</returns>
     public static string? FromStat(string? stat) => stat?.Trim().ToUpperInvariant() switch
     {
-        "DELIVRD" or "DELIVERED" => "delivered",
-        "UNDELIV" or "UNDELIVERABLE" => "undelivered",
-        "EXPIRED" => "expired",
-        "REJECTD" or "REJECTED" => "rejected",
-        "DELETED" => "failed",
-        "ACCEPTD" or "ACCEPTED" => "accepted",
-        "ENROUTE" => "sent",
-        "UNKNOWN" => "unknown",
+        "DELIVRD" or "DELIVERED" => DeliveryStates.Delivered,
+        "UNDELIV" or "UNDELIVERABLE" => DeliveryStates.Undelivered,
+        "EXPIRED" => DeliveryStates.Expired,
+        "REJECTD" or "REJECTED" => DeliveryStates.Rejected,
+        "DELETED" => DeliveryStates.Failed,
+        "ACCEPTD" or "ACCEPTED" => DeliveryStates.Accepted,
+        "ENROUTE" => DeliveryStates.Sent,
+        "UNKNOWN" => DeliveryStates.Unknown,
         _ => null,
     };
 
@@ -26,20 +28,14 @@ internal static class ReceiptStates
     /// <returns>The server state, or null for any other value.</returns>
     public static string? FromMessageState(byte messageState) => messageState switch
     {
-        1 => "sent",
-        2 => "delivered",
-        3 => "expired",
-        4 => "failed",
-        5 => "undelivered",
-        6 => "accepted",
-        7 => "unknown",
-        8 => "rejected",
+        1 => DeliveryStates.Sent,
+        2 => DeliveryStates.Delivered,
+        3 => DeliveryStates.Expired,
+        4 => DeliveryStates.Failed,
+        5 => DeliveryStates.Undelivered,
+        6 => DeliveryStates.Accepted,
+        7 => DeliveryStates.Unknown,
+        8 => DeliveryStates.Rejected,
         _ => null,
     };
-
-    /// <summary>Tells whether a server state is final: <c>delivered</c>, <c>undelivered</c>, <c>expired</c>, <c>rejected</c> or <c>failed</c>.</summary>
-    /// <param name="state">A server state, as returned by <see cref="FromStat"/> or <see cref="FromMessageState"/>.</param>
-    /// <returns>False for in-flight states (<c>sent</c>, <c>accepted</c>, <c>unknown</c>) and anything else.</returns>
-    public static bool IsFinal(string? state) =>
-        state is "delivered" or "undelivered" or "expired" or "rejected" or "failed";
 }

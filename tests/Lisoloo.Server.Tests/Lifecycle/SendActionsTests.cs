@@ -2,7 +2,7 @@ using Lisoloo.Sdk;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage;
 
-namespace Lisoloo.Server.Tests.Sending;
+namespace Lisoloo.Server.Tests.Lifecycle;
 
 /// <summary>The rules of cancel, pause and resume that every store and the mock server obey: eligibility, refunds, words.</summary>
 [TestFixture]

@@ -1,6 +1,6 @@
 using Lisoloo.Sdk;
 
-namespace Lisoloo.Server.Storage;
+namespace Lisoloo.Server.Lifecycle;
 
 /// <summary>
 /// The error code and text every provider (and the mock) stores with a receipt's outcome: one delivery-outcome code
