@@ -358,7 +358,7 @@ internal sealed class MockApi
             CancelWithin = TimeSpan.FromSeconds(parsed.CancelWithinSeconds),
             Segments = parsed.Segments.Segments,
             Encoding = parsed.Segments.Encoding,
-            Occurrences = parsed.SendingType == "immediate" ? [result.FirstSendAt!.Value] : [.. parsed.OccurrencesAt.Select(DateTimeOffset.FromUnixTimeMilliseconds)],
+            Occurrences = parsed.SendingType == SendingTypes.Immediate ? [result.FirstSendAt!.Value] : [.. parsed.OccurrencesAt.Select(DateTimeOffset.FromUnixTimeMilliseconds)],
             TotalMessages = result.TotalMessages,
             TotalCost = result.TotalCost,
             Currency = result.Currency,

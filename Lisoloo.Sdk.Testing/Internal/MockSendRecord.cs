@@ -28,10 +28,10 @@ internal sealed class MockSendRecord
         UnitPriceMicros = unitPriceMicros;
         CreatedAt = createdAt;
         _delays = delays;
-        Immediate = parsed.SendingType == "immediate";
+        Immediate = parsed.SendingType == SendingTypes.Immediate;
         _dueAt = Immediate ? [createdAt + (parsed.CancelWithinSeconds * 1000L)] : [.. parsed.OccurrencesAt];
         _occurrenceStates = new string[_dueAt.Length];
-        Array.Fill(_occurrenceStates, Immediate ? "released" : "scheduled");
+        Array.Fill(_occurrenceStates, Immediate ? OccurrenceStates.Released : OccurrenceStates.Scheduled);
     }
 
     public long SendId { get; }
@@ -48,7 +48,7 @@ internal sealed class MockSendRecord
     public bool Immediate { get; }
 
     /// <summary>Gets the send's own state, as the server stores it: <c>active</c>, <c>paused</c> or <c>cancelled</c>.</summary>
-    public string State { get; private set; } = "active";
+    public string State { get; private set; } = SendStates.Active;
 
     public long CostMicros => (long)Recipients * Parsed.Segments.Segments * _dueAt.Length * UnitPriceMicros;
 
@@ -64,9 +64,9 @@ internal sealed class MockSendRecord
     {
         for (var i = 0; i < _dueAt.Length; i++)
         {
-            if (_occurrenceStates[i] == "scheduled" && _dueAt[i] <= now)
+            if (_occurrenceStates[i] == OccurrenceStates.Scheduled && _dueAt[i] <= now)
             {
-                _occurrenceStates[i] = "released";
+                _occurrenceStates[i] = OccurrenceStates.Released;
             }
         }
     }
@@ -92,7 +92,7 @@ internal sealed class MockSendRecord
         for (var i = 0; i < _dueAt.Length; i++)
         {
             var state = _occurrenceStates[i];
-            if (state is "scheduled" or "paused" || (Immediate && _cancelledAt is null && now < _dueAt[i]))
+            if (state is OccurrenceStates.Scheduled or OccurrenceStates.Paused || (Immediate && _cancelledAt is null && now < _dueAt[i]))
             {
                 waiting += Recipients;
             }
@@ -108,7 +108,7 @@ internal sealed class MockSendRecord
         var deliveries = new List<DeliveryView>();
         for (var i = 0; i < _dueAt.Length; i++)
         {
-            if (_occurrenceStates[i] != "released")
+            if (_occurrenceStates[i] != OccurrenceStates.Released)
             {
                 continue;
             }
@@ -146,16 +146,16 @@ internal sealed class MockSendRecord
         var occurrences = 0L;
         for (var i = 0; i < _dueAt.Length; i++)
         {
-            if (_occurrenceStates[i] is "scheduled" or "paused")
+            if (_occurrenceStates[i] is OccurrenceStates.Scheduled or OccurrenceStates.Paused)
             {
-                _occurrenceStates[i] = "cancelled";
+                _occurrenceStates[i] = OccurrenceStates.Cancelled;
                 occurrences++;
             }
         }
 
         var outcome = SendActions.Cancelled(Facts, deliveries, occurrences); // nothing changed when it throws: both counts are 0
         _actionRefundMicros += outcome.RefundedMicros;
-        State = "cancelled";
+        State = SendStates.Cancelled;
         return outcome;
     }
 
@@ -168,15 +168,15 @@ internal sealed class MockSendRecord
         var paused = 0;
         for (var i = 0; i < _dueAt.Length; i++)
         {
-            if (_occurrenceStates[i] == "scheduled")
+            if (_occurrenceStates[i] == OccurrenceStates.Scheduled)
             {
-                _occurrenceStates[i] = "paused";
+                _occurrenceStates[i] = OccurrenceStates.Paused;
                 paused++;
             }
         }
 
         var outcome = SendActions.Paused(Facts, paused);
-        State = "paused";
+        State = SendStates.Paused;
         return outcome;
     }
 
@@ -189,26 +189,26 @@ internal sealed class MockSendRecord
         var resumed = 0;
         for (var i = 0; i < _dueAt.Length; i++)
         {
-            if (_occurrenceStates[i] != "paused")
+            if (_occurrenceStates[i] != OccurrenceStates.Paused)
             {
                 continue;
             }
 
             if (_dueAt[i] <= now)
             {
-                _occurrenceStates[i] = "skipped";
+                _occurrenceStates[i] = OccurrenceStates.Skipped;
                 skipped++;
             }
             else
             {
-                _occurrenceStates[i] = "scheduled";
+                _occurrenceStates[i] = OccurrenceStates.Scheduled;
                 resumed++;
             }
         }
 
         var outcome = SendActions.Resumed(Facts, skipped, resumed);
         _actionRefundMicros += outcome.RefundedMicros;
-        State = "active";
+        State = SendStates.Active;
         return outcome;
     }
 
@@ -218,7 +218,7 @@ internal sealed class MockSendRecord
         Advance(now);
         for (var i = 0; i < _dueAt.Length; i++)
         {
-            if (_occurrenceStates[i] != "released" || now < _dueAt[i] || (Immediate && _cancelledAt is not null))
+            if (_occurrenceStates[i] != OccurrenceStates.Released || now < _dueAt[i] || (Immediate && _cancelledAt is not null))
             {
                 continue;
             }
@@ -237,32 +237,32 @@ internal sealed class MockSendRecord
         var pendingAt = Immediate ? CreatedAt : dueAt;
         if (Immediate && _cancelledAt is { } cancelledAt)
         {
-            return new DeliveryView(seq, recipient, "cancelled", null, null, cancelledAt, [("pending", pendingAt), ("cancelled", cancelledAt)]);
+            return new DeliveryView(seq, recipient, DeliveryStates.Cancelled, null, null, cancelledAt, [(DeliveryStates.Pending, pendingAt), (DeliveryStates.Cancelled, cancelledAt)]);
         }
 
         if (now < dueAt)
         {
-            return new DeliveryView(seq, recipient, "pending", null, null, pendingAt, [("pending", pendingAt)]);
+            return new DeliveryView(seq, recipient, DeliveryStates.Pending, null, null, pendingAt, [(DeliveryStates.Pending, pendingAt)]);
         }
 
         var outcome = SandboxOutcomes.For(recipient);
         if (outcome.Refused)
         {
-            return new DeliveryView(seq, recipient, "failed", outcome.RefusedCode, outcome.RefusedMessage, dueAt,
-                [("pending", pendingAt), ("queued", dueAt), ("processing", dueAt), ("failed", dueAt)]);
+            return new DeliveryView(seq, recipient, DeliveryStates.Failed, outcome.RefusedCode, outcome.RefusedMessage, dueAt,
+                [(DeliveryStates.Pending, pendingAt), (DeliveryStates.Queued, dueAt), (DeliveryStates.Processing, dueAt), (DeliveryStates.Failed, dueAt)]);
         }
 
         var finalAt = dueAt + (long)_delays.For(outcome.Delay).TotalMilliseconds;
         if (now < finalAt)
         {
-            return new DeliveryView(seq, recipient, "sent", null, null, dueAt,
-                [("pending", pendingAt), ("queued", dueAt), ("processing", dueAt), ("sent", dueAt)]);
+            return new DeliveryView(seq, recipient, DeliveryStates.Sent, null, null, dueAt,
+                [(DeliveryStates.Pending, pendingAt), (DeliveryStates.Queued, dueAt), (DeliveryStates.Processing, dueAt), (DeliveryStates.Sent, dueAt)]);
         }
 
         var state = outcome.ReceiptState!;
         var (code, message) = ReceiptErrors.For(state);
         return new DeliveryView(seq, recipient, state, code, message, finalAt,
-            [("pending", pendingAt), ("queued", dueAt), ("processing", dueAt), ("sent", dueAt), (state, finalAt)]);
+            [(DeliveryStates.Pending, pendingAt), (DeliveryStates.Queued, dueAt), (DeliveryStates.Processing, dueAt), (DeliveryStates.Sent, dueAt), (state, finalAt)]);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Lisoloo.Sdk;
+using Lisoloo.Server.Lifecycle;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -76,8 +77,8 @@ internal static class OpenApiDocs
                 }
 
                 string[]? values = type == typeof(SmsStatus) || type == typeof(SmsStatus?) ? [.. SmsStatus.All]
-                    : type == typeof(WireDocs.RequestedSendingType) || type == typeof(WireDocs.RequestedSendingType?) ? ["immediate", "instant", "scheduled", "recurring"]
-                    : type == typeof(SendingType) || type == typeof(SendingType?) ? ["immediate", "scheduled", "recurring"]
+                    : type == typeof(WireDocs.RequestedSendingType) || type == typeof(WireDocs.RequestedSendingType?) ? [SendingTypes.Immediate, "instant", SendingTypes.Scheduled, SendingTypes.Recurring]
+                    : type == typeof(SendingType) || type == typeof(SendingType?) ? [SendingTypes.Immediate, SendingTypes.Scheduled, SendingTypes.Recurring]
                     : type == typeof(SmsEncoding) || type == typeof(SmsEncoding?) ? ["gsm7", "ucs2"]
                     : type == typeof(RecurrenceFrequency) || type == typeof(RecurrenceFrequency?) ? ["daily", "weekly", "monthly", "yearly"]
                     : null;

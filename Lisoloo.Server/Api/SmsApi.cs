@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Lisoloo.Sdk;
-using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
@@ -102,7 +102,7 @@ internal sealed class SmsApi(
         var messageId = Storage.TimeOrderedId.New(now.ToUnixTimeMilliseconds(), 12);
         var (result, cost) = Quotes.Accepted(parsed, messageId, key.UnitPriceMicros, key.Currency, now);
         var messages = result.TotalMessages;
-        var immediate = parsed.SendingType == "immediate";
+        var immediate = parsed.SendingType == SendingTypes.Immediate;
         var response = new RecordedResponse(201, Envelope.Success(201, result, ServerJsonContext.Default.SendResult, context.RequestId()));
         var send = new NewSend(messageId, parsed.SendingType, parsed.Message, parsed.SenderId, parsed.Segments.Encoding.Value, parsed.Segments.Segments,
             parsed.Recipients, parsed.OccurrencesAt, cost, parsed.CallbackUrl, parsed.TimeZone, parsed.ScheduleJson, parsed.CancelWithinSeconds);

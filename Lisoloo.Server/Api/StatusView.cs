@@ -37,20 +37,20 @@ internal static class StatusView
         }
 
         var occurrences = new List<OccurrenceStatus>(Math.Max(1, view.Occurrences.Count));
-        IEnumerable<OccurrenceView> stored = view.SendingType == "immediate"
-            ? [new OccurrenceView(1, view.FirstSendAt, "released")] // an immediate send is one occurrence, released at submit
+        IEnumerable<OccurrenceView> stored = view.SendingType == SendingTypes.Immediate
+            ? [new OccurrenceView(1, view.FirstSendAt, OccurrenceStates.Released)] // an immediate send is one occurrence, released at submit
             : view.Occurrences;
         foreach (var o in stored)
         {
             string state;
-            if (o.State == "released" && bySeq.TryGetValue(o.Seq, out var seqCounts))
+            if (o.State == OccurrenceStates.Released && bySeq.TryGetValue(o.Seq, out var seqCounts))
             {
-                state = StatusRules.Aggregate("active", seqCounts);
+                state = StatusRules.Aggregate(SendStates.Active, seqCounts);
             }
             else
             {
                 state = StatusRules.OccurrenceState(o.State);
-                if (o.State != "released")
+                if (o.State != OccurrenceStates.Released)
                 {
                     counts[state] = counts.GetValueOrDefault(state) + view.TotalRecipients;
                 }

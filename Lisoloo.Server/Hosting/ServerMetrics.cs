@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Hosting;
 
@@ -85,7 +86,7 @@ internal sealed class ServerMetrics : IDisposable
     public void Accepted(string sendingType, long messages) => _accepted.Add(messages, new KeyValuePair<string, object?>("sending_type", sendingType));
 
     public void Submitted(string carrier, bool accepted, int count) => _submitted.Add(count,
-        new KeyValuePair<string, object?>("carrier", carrier), new KeyValuePair<string, object?>("result", accepted ? "sent" : "failed"));
+        new KeyValuePair<string, object?>("carrier", carrier), new KeyValuePair<string, object?>("result", accepted ? DeliveryStates.Sent : DeliveryStates.Failed));
 
     public void WebhookAttempt(string outcome) => _webhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -15,11 +15,11 @@ internal static class ReceiptErrors
     /// </summary>
     public static (int? Code, string? Message) For(string state) => state switch
     {
-        "undelivered" => (LisolooErrorCodes.Undelivered, "The carrier could not deliver the message to the handset."),
-        "expired" => (LisolooErrorCodes.Expired, "The message expired before the handset could be reached."),
-        "rejected" => (LisolooErrorCodes.RejectedByCarrier, "The carrier rejected the message."),
-        "failed" => (LisolooErrorCodes.DeletedByCarrier, "The carrier deleted the message before it reached the handset."),
-        "unknown" => (LisolooErrorCodes.DeliveryUnknown, "The carrier does not know what became of the message; a later receipt may still settle it."),
+        DeliveryStates.Undelivered => (LisolooErrorCodes.Undelivered, "The carrier could not deliver the message to the handset."),
+        DeliveryStates.Expired => (LisolooErrorCodes.Expired, "The message expired before the handset could be reached."),
+        DeliveryStates.Rejected => (LisolooErrorCodes.RejectedByCarrier, "The carrier rejected the message."),
+        DeliveryStates.Failed => (LisolooErrorCodes.DeletedByCarrier, "The carrier deleted the message before it reached the handset."),
+        DeliveryStates.Unknown => (LisolooErrorCodes.DeliveryUnknown, "The carrier does not know what became of the message; a later receipt may still settle it."),
         _ => (null, null),
     };
 

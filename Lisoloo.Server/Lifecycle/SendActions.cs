@@ -31,17 +31,17 @@ internal static class SendActions
         }
 
         var messages = (deliveries + (occurrences * send.Recipients)) * send.Segments;
-        return new ActionOutcome("cancelled", (int)messages, messages * send.UnitPriceMicros, send.Currency, null);
+        return new ActionOutcome(DeliveryStates.Cancelled, (int)messages, messages * send.UnitPriceMicros, send.Currency, null);
     }
 
     /// <summary>Checks that <paramref name="send"/> may be paused: a scheduled or recurring send that is active.</summary>
     /// <exception cref="SendActionRefusedException">An immediate send, or one not active (1403).</exception>
     public static void CheckPause(ActionSend send)
     {
-        if (send.Type == "immediate" || send.State != "active")
+        if (send.Type == SendingTypes.Immediate || send.State != SendStates.Active)
         {
             throw new SendActionRefusedException(LisolooErrorCodes.CannotPause,
-                send.Type == "immediate" ? "Only scheduled and recurring sends can be paused." : $"A {send.State} send cannot be paused.");
+                send.Type == SendingTypes.Immediate ? "Only scheduled and recurring sends can be paused." : $"A {send.State} send cannot be paused.");
         }
     }
 
@@ -49,13 +49,13 @@ internal static class SendActions
     /// <exception cref="SendActionRefusedException">No occurrence was left to pause (1403).</exception>
     public static ActionOutcome Paused(ActionSend send, long paused) => paused == 0
         ? throw new SendActionRefusedException(LisolooErrorCodes.CannotPause, "This send has no occurrence left to pause.")
-        : new ActionOutcome("paused", 0, 0, send.Currency, null);
+        : new ActionOutcome(DeliveryStates.Paused, 0, 0, send.Currency, null);
 
     /// <summary>Checks that <paramref name="send"/> may be resumed: it is paused.</summary>
     /// <exception cref="SendActionRefusedException">The send is not paused (1404).</exception>
     public static void CheckResume(ActionSend send)
     {
-        if (send.State != "paused")
+        if (send.State != SendStates.Paused)
         {
             throw new SendActionRefusedException(LisolooErrorCodes.CannotResume, $"Only a paused send can be resumed; this one is {send.State}.");
         }
@@ -68,6 +68,6 @@ internal static class SendActions
     public static ActionOutcome Resumed(ActionSend send, long skipped, long resumed)
     {
         var messages = skipped * send.Recipients * send.Segments;
-        return new ActionOutcome(resumed > 0 ? "scheduled" : "cancelled", (int)messages, messages * send.UnitPriceMicros, send.Currency, (int)skipped);
+        return new ActionOutcome(resumed > 0 ? DeliveryStates.Scheduled : DeliveryStates.Cancelled, (int)messages, messages * send.UnitPriceMicros, send.Currency, (int)skipped);
     }
 }

@@ -14,25 +14,25 @@ namespace Lisoloo.Server.Lifecycle;
 internal static class StatusRules
 {
     /// <summary>In-flight states, earliest first.</summary>
-    private static readonly string[] InFlight = ["pending", "queued", "processing", "sent", "accepted", "unknown"];
+    private static readonly string[] InFlight = [DeliveryStates.Pending, DeliveryStates.Queued, DeliveryStates.Processing, DeliveryStates.Sent, DeliveryStates.Accepted, DeliveryStates.Unknown];
 
-    private static readonly string[] Failures = ["undelivered", "expired", "rejected", "failed"];
+    private static readonly string[] Failures = [DeliveryStates.Undelivered, DeliveryStates.Expired, DeliveryStates.Rejected, DeliveryStates.Failed];
 
     /// <summary>The state an occurrence row shows before its deliveries exist.</summary>
     public static string OccurrenceState(string stored) => stored switch
     {
-        "scheduled" => "scheduled",
-        "paused" => "paused",
-        "cancelled" or "skipped" => "cancelled",
-        _ => "pending",
+        OccurrenceStates.Scheduled => DeliveryStates.Scheduled,
+        OccurrenceStates.Paused => DeliveryStates.Paused,
+        OccurrenceStates.Cancelled or OccurrenceStates.Skipped => DeliveryStates.Cancelled,
+        _ => DeliveryStates.Pending,
     };
 
     /// <summary>The aggregate of <paramref name="counts"/> (state → rows) for a send in state <paramref name="sendState"/>.</summary>
     public static string Aggregate(string sendState, IReadOnlyDictionary<string, int> counts)
     {
-        if (sendState == "paused")
+        if (sendState == SendStates.Paused)
         {
-            return "paused";
+            return DeliveryStates.Paused;
         }
 
         foreach (var state in InFlight)
@@ -43,14 +43,14 @@ internal static class StatusRules
             }
         }
 
-        if (counts.GetValueOrDefault("scheduled") > 0 || counts.GetValueOrDefault("paused") > 0)
+        if (counts.GetValueOrDefault(DeliveryStates.Scheduled) > 0 || counts.GetValueOrDefault(DeliveryStates.Paused) > 0)
         {
-            return "scheduled";
+            return DeliveryStates.Scheduled;
         }
 
-        if (counts.GetValueOrDefault("delivered") > 0)
+        if (counts.GetValueOrDefault(DeliveryStates.Delivered) > 0)
         {
-            return "delivered";
+            return DeliveryStates.Delivered;
         }
 
         var best = (string?)null;
@@ -65,6 +65,6 @@ internal static class StatusRules
             }
         }
 
-        return best ?? (counts.GetValueOrDefault("cancelled") > 0 ? "cancelled" : "pending");
+        return best ?? (counts.GetValueOrDefault(DeliveryStates.Cancelled) > 0 ? DeliveryStates.Cancelled : DeliveryStates.Pending);
     }
 }

@@ -20,7 +20,7 @@ internal static class Quotes
     {
         var messages = Messages(parsed);
         var cost = checked(messages * unitPriceMicros);
-        var immediate = parsed.SendingType == "immediate";
+        var immediate = parsed.SendingType == SendingTypes.Immediate;
         var firstAt = immediate
             ? DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds() + (parsed.CancelWithinSeconds * 1000L))
             : DateTimeOffset.FromUnixTimeMilliseconds(parsed.OccurrencesAt[0]);

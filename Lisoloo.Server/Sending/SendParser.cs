@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Api;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Scheduling;
 
 namespace Lisoloo.Server.Sending;
@@ -68,7 +69,7 @@ internal static class SendParser
         var errors = new List<FieldError>();
 
         // sending_type first: it decides which schedule fields are required.
-        var type = "immediate";
+        var type = SendingTypes.Immediate;
         var typeGiven = false;
         if (TryGet(root, "sending_type", out var typeElement))
         {
@@ -81,9 +82,9 @@ internal static class SendParser
                 typeGiven = true;
                 switch (typeElement.GetString()!.Trim().ToLowerInvariant())
                 {
-                    case "immediate" or "instant": type = "immediate"; break;
-                    case "scheduled": type = "scheduled"; break;
-                    case "recurring": type = "recurring"; break;
+                    case SendingTypes.Immediate or "instant": type = SendingTypes.Immediate; break;
+                    case SendingTypes.Scheduled: type = SendingTypes.Scheduled; break;
+                    case SendingTypes.Recurring: type = SendingTypes.Recurring; break;
                     default:
                         errors.Add(new FieldError("sending_type", LisolooErrorCodes.InvalidSendingType, "sending_type must be immediate, scheduled or recurring."));
                         break;
@@ -96,11 +97,11 @@ internal static class SendParser
             // Inferred from the schedule fields when absent: the caller's intent is unambiguous.
             if (TryGet(root, "recurring_schedule", out _))
             {
-                type = "recurring";
+                type = SendingTypes.Recurring;
             }
             else if (TryGet(root, "scheduled_dates", out _))
             {
-                type = "scheduled";
+                type = SendingTypes.Scheduled;
             }
         }
 
@@ -120,7 +121,7 @@ internal static class SendParser
             {
                 errors.Add(new FieldError("cancel_within", LisolooErrorCodes.InvalidCancelWithin, $"cancel_within must be a whole number of seconds from 0 to {MaxCancelWithinSeconds}."));
             }
-            else if (type != "immediate" && cancelWithin > 0)
+            else if (type != SendingTypes.Immediate && cancelWithin > 0)
             {
                 errors.Add(new FieldError("cancel_within", LisolooErrorCodes.InvalidCancelWithin, "cancel_within applies to immediate sends only; scheduled sends can be cancelled until their time."));
             }
@@ -136,7 +137,7 @@ internal static class SendParser
         var pastDropped = 0;
         string? zoneName = defaultZone;
         string? scheduleJson = null;
-        if (type == "scheduled")
+        if (type == SendingTypes.Scheduled)
         {
             if (!TryGet(root, "scheduled_dates", out var dates))
             {
@@ -148,7 +149,7 @@ internal static class SendParser
                 occurrences = ParseScheduledDates(dates, defaultZone, context.Now, errors, ref zoneName);
             }
         }
-        else if (type == "recurring")
+        else if (type == SendingTypes.Recurring)
         {
             if (!TryGet(root, "recurring_schedule", out var schedule))
             {

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
+using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Webhooks;
 
@@ -13,12 +14,12 @@ internal static class EventPayload
     /// <summary>The event type for a recipient reaching <paramref name="status"/>; null when the state has no event.</summary>
     public static string? TypeFor(string status) => status switch
     {
-        "queued" => WebhookEventType.SmsQueued.Value,
-        "processing" => WebhookEventType.SmsProcessing.Value,
-        "sent" => WebhookEventType.SmsSent.Value,
-        "delivered" => WebhookEventType.SmsDelivered.Value,
-        "undelivered" or "expired" or "rejected" or "failed" => WebhookEventType.SmsFailed.Value,
-        "unknown" => WebhookEventType.SmsUnknown.Value,
+        DeliveryStates.Queued => WebhookEventType.SmsQueued.Value,
+        DeliveryStates.Processing => WebhookEventType.SmsProcessing.Value,
+        DeliveryStates.Sent => WebhookEventType.SmsSent.Value,
+        DeliveryStates.Delivered => WebhookEventType.SmsDelivered.Value,
+        DeliveryStates.Undelivered or DeliveryStates.Expired or DeliveryStates.Rejected or DeliveryStates.Failed => WebhookEventType.SmsFailed.Value,
+        DeliveryStates.Unknown => WebhookEventType.SmsUnknown.Value,
         _ => null,
     };
 

@@ -7,6 +7,7 @@ using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Hosting;
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Workers;
@@ -95,7 +96,7 @@ internal sealed class WebhookWorker(
             status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                metrics.WebhookAttempt("delivered");
+                metrics.WebhookAttempt(EventStates.Delivered);
                 return new EventAttempt(evt.Id, EventAttemptOutcome.Delivered, status, null, 0);
             }
 
@@ -128,7 +129,7 @@ internal sealed class WebhookWorker(
 
         if (lastAttempt)
         {
-            metrics.WebhookAttempt("failed");
+            metrics.WebhookAttempt(EventStates.Failed);
             return new EventAttempt(evt.Id, EventAttemptOutcome.Failed, status, error, 0);
         }
 

@@ -1,4 +1,5 @@
 using Lisoloo.Sdk;
+using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Carriers.Sandbox;
 
@@ -33,11 +34,11 @@ internal static class SandboxOutcomes
 {
     public static SandboxOutcome For(string recipient) => recipient switch
     {
-        "+99900000001" => new("undelivered", SandboxDelay.Failure),
-        "+99900000002" => new("expired", SandboxDelay.Failure),
-        "+99900000003" => new("rejected", SandboxDelay.Failure),
+        "+99900000001" => new(DeliveryStates.Undelivered, SandboxDelay.Failure),
+        "+99900000002" => new(DeliveryStates.Expired, SandboxDelay.Failure),
+        "+99900000003" => new(DeliveryStates.Rejected, SandboxDelay.Failure),
         "+99900000004" => new(null, SandboxDelay.Delivery, LisolooErrorCodes.RefusedByCarrier, "The sandbox carrier refused the message at submit (+99900000004 always does)."),
-        "+99900000005" => new("delivered", SandboxDelay.SlowDelivery),
-        _ => new("delivered", SandboxDelay.Delivery),
+        "+99900000005" => new(DeliveryStates.Delivered, SandboxDelay.SlowDelivery),
+        _ => new(DeliveryStates.Delivered, SandboxDelay.Delivery),
     };
 }

@@ -1,3 +1,4 @@
+using Lisoloo.Server.Lifecycle;
 using Npgsql;
 
 namespace Lisoloo.Server.Storage.Postgres;
@@ -21,8 +22,8 @@ internal static class PostgresSchema
         () => "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS carrier_error TEXT",
 
         // 3: receipt deadlines (due_at of deliveries waiting for a carrier's receipt), and the SMSC's ids as written.
-        () => """
-            CREATE INDEX IF NOT EXISTS ix_deliveries_receipt_deadline ON deliveries(due_at) WHERE state IN ('sent','accepted') AND receipt_state IS NULL;
+        () => $"""
+            CREATE INDEX IF NOT EXISTS ix_deliveries_receipt_deadline ON deliveries(due_at) WHERE state IN ('{DeliveryStates.Sent}','{DeliveryStates.Accepted}') AND receipt_state IS NULL;
             ALTER TABLE delivery_parts ADD COLUMN IF NOT EXISTS raw_id TEXT;
             """,
     ];

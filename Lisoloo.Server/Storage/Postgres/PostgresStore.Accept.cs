@@ -251,7 +251,7 @@ internal sealed partial class PostgresStore
         for (var j = 0; j < n; j++)
         {
             var (key, send) = (items[accepted[j]].Key, items[accepted[j]].Send);
-            var immediate = send.SendingType == "immediate";
+            var immediate = send.SendingType == SendingTypes.Immediate;
             messageIds[j] = send.MessageId;
             keyIds[j] = key.KeyId;
             accountIds[j] = key.AccountId;
@@ -282,12 +282,12 @@ internal sealed partial class PostgresStore
             }
         }
 
-        await Sql.ExecAsync(c, tx, """
+        await Sql.ExecAsync(c, tx, $"""
             WITH s AS (
               INSERT INTO sends(message_id, key_id, account_id, sending_type, body, sender_id, encoding, segments, recipients,
                 total_recipients, occurrences, total_messages, unit_price_micros, total_cost_micros, currency, callback_url,
                 timezone, schedule, state, created_at, first_send_at)
-              SELECT m, k, a, t, b, sid, enc, seg, rc, nr, no, tm, up, cost, cur, cb, tz, sch, 'active', $20, f
+              SELECT m, k, a, t, b, sid, enc, seg, rc, nr, no, tm, up, cost, cur, cb, tz, sch, '{SendStates.Active}', $20, f
               FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[],
                 $10::int[], $11::int[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[], $16::text[], $17::text[], $18::text[],
                 $19::bigint[]) WITH ORDINALITY AS u(m, k, a, t, b, sid, enc, seg, rc, nr, no, tm, up, cost, cur, cb, tz, sch, f, o)
@@ -300,12 +300,12 @@ internal sealed partial class PostgresStore
             ),
             d AS (
               INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at)
-              SELECT s.id, 1, r.v, 'pending', s.first_send_at, $20, $20
+              SELECT s.id, 1, r.v, '{DeliveryStates.Pending}', s.first_send_at, $20, $20
               FROM s CROSS JOIN LATERAL unnest(string_to_array(s.recipients, E'\n')) WITH ORDINALITY AS r(v, o)
-              WHERE s.sending_type = 'immediate' ORDER BY s.id, r.o
+              WHERE s.sending_type = '{SendingTypes.Immediate}' ORDER BY s.id, r.o
             )
             INSERT INTO occurrences(send_id, seq, due_at, state)
-            SELECT s.id, x.q, x.due, 'scheduled' FROM unnest($21::text[], $22::int[], $23::bigint[]) AS x(m, q, due) JOIN s ON s.message_id = x.m
+            SELECT s.id, x.q, x.due, '{OccurrenceStates.Scheduled}' FROM unnest($21::text[], $22::int[], $23::bigint[]) AS x(m, q, due) JOIN s ON s.message_id = x.m
             """,
             messageIds, keyIds, accountIds, types, bodies, senders, encodings, segments, recipients, totalRecipients, occurrenceCounts,
             totalMessages, unitPrices, costs, currencies, callbacks, zones, schedules, firstAt, now,

@@ -60,9 +60,9 @@ internal sealed partial class PostgresStore
     private static async Task<int> StorePartsAsync(NpgsqlConnection c, NpgsqlTransaction tx, EventBuffer events, string route, long deliveryId, IReadOnlyList<CarrierPart> parts, long now)
     {
         await LockPartIdsAsync(c, tx, route, parts.Select(p => p.CarrierId)).ConfigureAwait(false);
-        await Sql.ExecAsync(c, tx, """
+        await Sql.ExecAsync(c, tx, $"""
             INSERT INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at, raw_id)
-            SELECT $1, id, $2, p, n, 'sent', $6, raw FROM unnest($3::text[], $4::int[], $5::int[], $7::text[]) AS u(id, p, n, raw)
+            SELECT $1, id, $2, p, n, '{DeliveryStates.Sent}', $6, raw FROM unnest($3::text[], $4::int[], $5::int[], $7::text[]) AS u(id, p, n, raw)
             ON CONFLICT (route, smsc_id) DO UPDATE SET delivery_id=EXCLUDED.delivery_id, part=EXCLUDED.part, parts=EXCLUDED.parts,
               state=EXCLUDED.state, detail=NULL, updated_at=EXCLUDED.updated_at, raw_id=EXCLUDED.raw_id
             """, route, deliveryId, parts.Select(p => p.CarrierId).ToArray(), parts.Select(p => p.Part).ToArray(), parts.Select(p => p.Parts).ToArray(), now,
@@ -177,11 +177,11 @@ internal sealed partial class PostgresStore
     public Task<IReadOnlyList<OverdueDelivery>> ClaimOverdueReceiptsAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>
     {
         var now = Now;
-        var rows = await Sql.ListAsync(c, tx, """
+        var rows = await Sql.ListAsync(c, tx, $"""
             UPDATE deliveries d SET due_at = $3
             FROM sends s
             WHERE s.id = d.send_id AND d.id IN (
-              SELECT id FROM deliveries WHERE state IN ('sent','accepted') AND receipt_state IS NULL AND due_at <= $1
+              SELECT id FROM deliveries WHERE state IN ('{DeliveryStates.Sent}','{DeliveryStates.Accepted}') AND receipt_state IS NULL AND due_at <= $1
               ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
             RETURNING d.id, d.recipient, s.sender_id
             """, r => (Id: r.GetInt64(0), Recipient: r.GetString(1), SenderId: r.NullableString(2)), now, max, now + (long)lease.TotalMilliseconds).ConfigureAwait(false);
@@ -206,9 +206,9 @@ internal sealed partial class PostgresStore
             var changed = 0;
             foreach (var (id, message, carrierError) in deliveries.OrderBy(d => d.DeliveryId))
             {
-                var row = await Sql.FirstAsync(c, tx, """
-                    WITH before AS (SELECT id, state FROM deliveries WHERE id=$1 AND state IN ('sent','accepted') AND receipt_state IS NULL FOR UPDATE)
-                    UPDATE deliveries d SET state='unknown', error_code=$2, error_message=$3, carrier_error=$4, updated_at=$5, due_at=$6
+                var row = await Sql.FirstAsync(c, tx, $"""
+                    WITH before AS (SELECT id, state FROM deliveries WHERE id=$1 AND state IN ('{DeliveryStates.Sent}','{DeliveryStates.Accepted}') AND receipt_state IS NULL FOR UPDATE)
+                    UPDATE deliveries d SET state='{DeliveryStates.Unknown}', error_code=$2, error_message=$3, carrier_error=$4, updated_at=$5, due_at=$6
                     FROM before WHERE d.id = before.id
                     RETURNING d.send_id, d.seq, d.recipient, before.state
                     """, r => (SendId: r.GetInt64(0), Seq: r.GetInt32(1), Recipient: r.GetString(2), State: r.GetString(3)),
@@ -218,7 +218,7 @@ internal sealed partial class PostgresStore
                     continue; // settled by a receipt meanwhile
                 }
 
-                await events.TransitionAsync(row.SendId, row.Seq, row.Recipient, "unknown", row.State, LisolooErrorCodes.NoReceipt, message, carrierError).ConfigureAwait(false);
+                await events.TransitionAsync(row.SendId, row.Seq, row.Recipient, DeliveryStates.Unknown, row.State, LisolooErrorCodes.NoReceipt, message, carrierError).ConfigureAwait(false);
                 changed++;
             }
 

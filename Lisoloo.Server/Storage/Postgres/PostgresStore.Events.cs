@@ -1,3 +1,4 @@
+using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Webhooks;
 using Npgsql;
 
@@ -10,9 +11,9 @@ internal sealed partial class PostgresStore
     public Task<IReadOnlyList<ClaimedEvent>> ClaimEventsAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>
     {
         var now = Now;
-        var list = await Sql.ListAsync(c, tx, """
+        var list = await Sql.ListAsync(c, tx, $"""
             WITH due AS (
-              SELECT id FROM events WHERE state='pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
+              SELECT id FROM events WHERE state='{EventStates.Pending}' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
             )
             UPDATE events e SET attempts = e.attempts + 1, next_attempt_at = $3, claimed_by = $4
             FROM due, api_keys k WHERE e.id = due.id AND k.id = e.key_id
@@ -44,19 +45,19 @@ internal sealed partial class PostgresStore
             ids[i] = attempt.Id;
             states[i] = attempt.Outcome switch
             {
-                EventAttemptOutcome.Delivered => "delivered",
-                EventAttemptOutcome.Retry => "pending",
-                _ => "failed",
+                EventAttemptOutcome.Delivered => EventStates.Delivered,
+                EventAttemptOutcome.Retry => EventStates.Pending,
+                _ => EventStates.Failed,
             };
             next[i] = attempt.Outcome == EventAttemptOutcome.Retry ? attempt.NextAttemptAt : now;
             statuses[i] = attempt.HttpStatus;
             errors[i] = attempt.Error;
         }
 
-        await Sql.ExecAsync(c, tx, """
+        await Sql.ExecAsync(c, tx, $"""
             UPDATE events e SET state = u.st, next_attempt_at = u.nx, last_status = u.ls, last_error = u.le, claimed_by = NULL
             FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::text[]) AS u(id, st, nx, ls, le)
-            WHERE e.id = u.id AND e.state = 'pending'
+            WHERE e.id = u.id AND e.state = '{EventStates.Pending}'
             """, ids, states, next, statuses, errors).ConfigureAwait(false);
         foreach (var (evt, attempt) in attempts)
         {
@@ -64,7 +65,7 @@ internal sealed partial class PostgresStore
             {
                 await Sql.ExecAsync(c, tx, "UPDATE api_keys SET webhook_disabled_at=$1 WHERE id=$2 AND webhook_url=$3 AND webhook_disabled_at IS NULL",
                     now, evt.KeyId, evt.TargetUrl).ConfigureAwait(false);
-                await Sql.ExecAsync(c, tx, "UPDATE events SET state='disabled' WHERE key_id=$1 AND target_url=$2 AND state='pending'",
+                await Sql.ExecAsync(c, tx, $"UPDATE events SET state='{EventStates.Disabled}' WHERE key_id=$1 AND target_url=$2 AND state='{EventStates.Pending}'",
                     evt.KeyId, evt.TargetUrl).ConfigureAwait(false);
             }
         }
@@ -205,9 +206,9 @@ internal sealed partial class PostgresStore
                 return;
             }
 
-            await Sql.ExecAsync(c, tx, """
+            await Sql.ExecAsync(c, tx, $"""
                 INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at)
-                SELECT e, k, u, t, p, 'pending', $6, $6 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[]) WITH ORDINALITY AS x(e, k, u, t, p, o)
+                SELECT e, k, u, t, p, '{EventStates.Pending}', $6, $6 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[]) WITH ORDINALITY AS x(e, k, u, t, p, o)
                 ORDER BY o
                 """, _eventIds.ToArray(), _keyIds.ToArray(), _urls.ToArray(), _types.ToArray(), _payloads.ToArray(), now).ConfigureAwait(false);
             _eventIds.Clear();

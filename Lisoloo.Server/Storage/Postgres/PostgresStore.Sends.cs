@@ -8,7 +8,7 @@ namespace Lisoloo.Server.Storage.Postgres;
 /// <summary>Status and the message actions (cancel, pause, resume) on PostgreSQL.</summary>
 internal sealed partial class PostgresStore
 {
-    private static readonly string[] StageNames = ["pending", "queued", "processing", "sent", "accepted"];
+    private static readonly string[] StageNames = [DeliveryStates.Pending, DeliveryStates.Queued, DeliveryStates.Processing, DeliveryStates.Sent, DeliveryStates.Accepted];
 
     /// <inheritdoc/>
     public ValueTask<SendView?> GetSendAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
@@ -77,12 +77,12 @@ internal sealed partial class PostgresStore
         var now = Now;
         var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw SendActions.NotFound();
         var deliveries = await Sql.ExecAsync(c, tx,
-            "UPDATE deliveries SET state='cancelled', updated_at=$1, lease_until=0, final_at=$1 WHERE send_id=$2 AND state='pending'", now, send.Id).ConfigureAwait(false);
+            $"UPDATE deliveries SET state='{DeliveryStates.Cancelled}', updated_at=$1, lease_until=0, final_at=$1 WHERE send_id=$2 AND state='{DeliveryStates.Pending}'", now, send.Id).ConfigureAwait(false);
         var occurrences = await Sql.ExecAsync(c, tx,
-            "UPDATE occurrences SET state='cancelled' WHERE send_id=$1 AND state IN ('scheduled','paused')", send.Id).ConfigureAwait(false);
+            $"UPDATE occurrences SET state='{OccurrenceStates.Cancelled}' WHERE send_id=$1 AND state IN ('{OccurrenceStates.Scheduled}','{OccurrenceStates.Paused}')", send.Id).ConfigureAwait(false);
         var outcome = SendActions.Cancelled(send, deliveries, occurrences); // throws (rolling back) when nothing was left
         await RefundAsync(c, tx, send.AccountId, send.Id, outcome.RefundedMicros, now).ConfigureAwait(false);
-        await Sql.ExecAsync(c, tx, "UPDATE sends SET state='cancelled' WHERE id=$1", send.Id).ConfigureAwait(false);
+        await Sql.ExecAsync(c, tx, $"UPDATE sends SET state='{SendStates.Cancelled}' WHERE id=$1", send.Id).ConfigureAwait(false);
         return outcome;
     }
 
@@ -94,8 +94,8 @@ internal sealed partial class PostgresStore
     {
         var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw SendActions.NotFound();
         SendActions.CheckPause(send);
-        var outcome = SendActions.Paused(send, await Sql.ExecAsync(c, tx, "UPDATE occurrences SET state='paused' WHERE send_id=$1 AND state='scheduled'", send.Id).ConfigureAwait(false));
-        await Sql.ExecAsync(c, tx, "UPDATE sends SET state='paused' WHERE id=$1", send.Id).ConfigureAwait(false);
+        var outcome = SendActions.Paused(send, await Sql.ExecAsync(c, tx, $"UPDATE occurrences SET state='{OccurrenceStates.Paused}' WHERE send_id=$1 AND state='{OccurrenceStates.Scheduled}'", send.Id).ConfigureAwait(false));
+        await Sql.ExecAsync(c, tx, $"UPDATE sends SET state='{SendStates.Paused}' WHERE id=$1", send.Id).ConfigureAwait(false);
         return outcome;
     }
 
@@ -109,11 +109,11 @@ internal sealed partial class PostgresStore
         var send = await FindSendForActionAsync(c, tx, messageId, accountId).ConfigureAwait(false) ?? throw SendActions.NotFound();
         SendActions.CheckResume(send);
 
-        var skipped = await Sql.ExecAsync(c, tx, "UPDATE occurrences SET state='skipped' WHERE send_id=$1 AND state='paused' AND due_at <= $2", send.Id, now).ConfigureAwait(false);
-        var resumed = await Sql.ExecAsync(c, tx, "UPDATE occurrences SET state='scheduled' WHERE send_id=$1 AND state='paused'", send.Id).ConfigureAwait(false);
+        var skipped = await Sql.ExecAsync(c, tx, $"UPDATE occurrences SET state='{OccurrenceStates.Skipped}' WHERE send_id=$1 AND state='{OccurrenceStates.Paused}' AND due_at <= $2", send.Id, now).ConfigureAwait(false);
+        var resumed = await Sql.ExecAsync(c, tx, $"UPDATE occurrences SET state='{OccurrenceStates.Scheduled}' WHERE send_id=$1 AND state='{OccurrenceStates.Paused}'", send.Id).ConfigureAwait(false);
         var outcome = SendActions.Resumed(send, skipped, resumed);
         await RefundAsync(c, tx, send.AccountId, send.Id, outcome.RefundedMicros, now).ConfigureAwait(false);
-        await Sql.ExecAsync(c, tx, "UPDATE sends SET state='active' WHERE id=$1", send.Id).ConfigureAwait(false);
+        await Sql.ExecAsync(c, tx, $"UPDATE sends SET state='{SendStates.Active}' WHERE id=$1", send.Id).ConfigureAwait(false);
         return outcome;
     }
 

@@ -12,14 +12,14 @@ internal sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<int> ReleaseDueOccurrencesAsync(int maxOccurrences, CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>
-        Convert.ToInt32(await Sql.ScalarAsync(c, tx, """
+        Convert.ToInt32(await Sql.ScalarAsync(c, tx, $"""
             WITH due AS (
-              SELECT id FROM occurrences WHERE state='scheduled' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
+              SELECT id FROM occurrences WHERE state='{OccurrenceStates.Scheduled}' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
             ), rel AS (
-              UPDATE occurrences o SET state='released' FROM due WHERE o.id = due.id RETURNING o.send_id, o.seq, o.due_at
+              UPDATE occurrences o SET state='{OccurrenceStates.Released}' FROM due WHERE o.id = due.id RETURNING o.send_id, o.seq, o.due_at
             ), ins AS (
               INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at)
-              SELECT rel.send_id, rel.seq, r.v, 'pending', rel.due_at, $1, $1
+              SELECT rel.send_id, rel.seq, r.v, '{DeliveryStates.Pending}', rel.due_at, $1, $1
               FROM rel JOIN sends s ON s.id = rel.send_id CROSS JOIN LATERAL unnest(string_to_array(s.recipients, E'\n')) WITH ORDINALITY AS r(v, o)
               ORDER BY rel.due_at, rel.send_id, rel.seq, r.o
             )
@@ -28,7 +28,7 @@ internal sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public ValueTask<long?> NextScheduledAtAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
-        await Sql.ScalarAsync(c, null, "SELECT MIN(due_at) FROM occurrences WHERE state='scheduled'").ConfigureAwait(false) as long?, cancellationToken);
+        await Sql.ScalarAsync(c, null, $"SELECT MIN(due_at) FROM occurrences WHERE state='{OccurrenceStates.Scheduled}'").ConfigureAwait(false) as long?, cancellationToken);
 
     // ------------------------------------------------------------------ dispatcher
 
@@ -41,12 +41,12 @@ internal sealed partial class PostgresStore
         var events = new EventBuffer(c, tx, now);
         var states = new List<string>();
         var retried = false;
-        var claimed = await Sql.ListAsync(c, tx, """
+        var claimed = await Sql.ListAsync(c, tx, $"""
             SELECT d.id, d.send_id, s.message_id, d.recipient, s.body, s.sender_id, s.encoding, s.segments, k.environment,
                    s.unit_price_micros * s.segments, s.account_id, d.state, d.seq,
                    s.key_id, COALESCE(s.callback_url, CASE WHEN k.webhook_disabled_at IS NULL THEN k.webhook_url END), k.webhook_events, d.attempts
             FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
-            WHERE d.state IN ('pending','queued','processing') AND d.due_at <= $1
+            WHERE d.state IN ('{DeliveryStates.Pending}','{DeliveryStates.Queued}','{DeliveryStates.Processing}') AND d.due_at <= $1
             ORDER BY d.due_at LIMIT $2
             FOR UPDATE OF d SKIP LOCKED
             """, r =>
@@ -65,14 +65,14 @@ internal sealed partial class PostgresStore
         for (var i = 0; i < claimed.Count; i++)
         {
             var d = claimed[i];
-            if (states[i] == "pending")
+            if (states[i] == DeliveryStates.Pending)
             {
-                await events.TransitionAsync(d.SendId, d.Seq, d.Recipient, "queued", "pending", null, null).ConfigureAwait(false);
+                await events.TransitionAsync(d.SendId, d.Seq, d.Recipient, DeliveryStates.Queued, DeliveryStates.Pending, null, null).ConfigureAwait(false);
             }
 
-            if (states[i] != "processing")
+            if (states[i] != DeliveryStates.Processing)
             {
-                await events.TransitionAsync(d.SendId, d.Seq, d.Recipient, "processing", "queued", null, null).ConfigureAwait(false);
+                await events.TransitionAsync(d.SendId, d.Seq, d.Recipient, DeliveryStates.Processing, DeliveryStates.Queued, null, null).ConfigureAwait(false);
             }
         }
 
@@ -106,8 +106,8 @@ internal sealed partial class PostgresStore
             var refused = results.Where(r => !r.Accepted).ToList();
             if (accepted.Count > 0)
             {
-                await Sql.ExecAsync(c, tx, """
-                    UPDATE deliveries d SET state='sent', carrier=$1, carrier_ref=u.ref, receipt_state=u.rs, due_at=u.due, lease_until=0, claimed_by=NULL,
+                await Sql.ExecAsync(c, tx, $"""
+                    UPDATE deliveries d SET state='{DeliveryStates.Sent}', carrier=$1, carrier_ref=u.ref, receipt_state=u.rs, due_at=u.due, lease_until=0, claimed_by=NULL,
                       attempts=d.attempts+1, updated_at=$2, queued_at=COALESCE(d.queued_at,$2), processing_at=$2, sent_at=$2
                     FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(id, ref, rs, due) WHERE d.id = u.id
                     """, carrier.Name, now, accepted.Select(r => r.DeliveryId).ToArray(),
@@ -144,8 +144,8 @@ internal sealed partial class PostgresStore
     /// <summary>Leases rows to this node: <c>processing</c> until <paramref name="leaseUntil"/>, when any node may claim them again.</summary>
     private Task MarkProcessingAsync(NpgsqlConnection c, NpgsqlTransaction tx, long[] ids, long leaseUntil, long now) => ids.Length == 0
         ? Task.CompletedTask
-        : Sql.ExecAsync(c, tx, """
-            UPDATE deliveries SET state='processing', due_at=$1, lease_until=$1, claimed_by=$2, attempts=attempts+1, updated_at=$3,
+        : Sql.ExecAsync(c, tx, $"""
+            UPDATE deliveries SET state='{DeliveryStates.Processing}', due_at=$1, lease_until=$1, claimed_by=$2, attempts=attempts+1, updated_at=$3,
               queued_at=COALESCE(queued_at,$3), processing_at=$3
             WHERE id = ANY($4)
             """, leaseUntil, NodeId, now, ids);
@@ -159,9 +159,9 @@ internal sealed partial class PostgresStore
         }
 
         var now = Now;
-        return await _db.RunAsync(c => Sql.ListAsync(c, null, """
+        return await _db.RunAsync(c => Sql.ListAsync(c, null, $"""
             UPDATE deliveries SET due_at=$1, lease_until=$1
-            WHERE id = ANY($2) AND state='processing' AND claimed_by=$3 AND lease_until > $4
+            WHERE id = ANY($2) AND state='{DeliveryStates.Processing}' AND claimed_by=$3 AND lease_until > $4
             RETURNING id
             """, r => r.GetInt64(0), now + (long)lease.TotalMilliseconds, deliveryIds.ToArray(), NodeId, now), cancellationToken).ConfigureAwait(false);
     }
@@ -205,11 +205,11 @@ internal sealed partial class PostgresStore
         }
         else
         {
-            changed = (await Sql.ListAsync(c, tx, """
-                UPDATE deliveries d SET state='sent', carrier=$1, carrier_ref=u.ref, receipt_state=u.rs, due_at=u.due, lease_until=0, claimed_by=NULL,
+            changed = (await Sql.ListAsync(c, tx, $"""
+                UPDATE deliveries d SET state='{DeliveryStates.Sent}', carrier=$1, carrier_ref=u.ref, receipt_state=u.rs, due_at=u.due, lease_until=0, claimed_by=NULL,
                   updated_at=$2, sent_at=$2
                 FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(id, ref, rs, due)
-                WHERE d.id = u.id AND d.state = 'processing'
+                WHERE d.id = u.id AND d.state = '{DeliveryStates.Processing}'
                 RETURNING d.id
                 """, r => r.GetInt64(0), carrier, now, accepted.Select(r => r.DeliveryId).ToArray(),
                 accepted.Select(r => string.IsNullOrEmpty(r.CarrierRef) ? null : r.CarrierRef).ToArray(), accepted.Select(r => r.ReceiptState).ToArray(),
@@ -225,7 +225,7 @@ internal sealed partial class PostgresStore
 
             var d = byId[result.DeliveryId];
             events.Spend(d.AccountId, d.CostMicros); // written last, by events.FlushAsync: the account row is the hot one
-            await events.TransitionAsync(d.SendId, d.Seq, d.Recipient, "sent", "processing", null, null).ConfigureAwait(false);
+            await events.TransitionAsync(d.SendId, d.Seq, d.Recipient, DeliveryStates.Sent, DeliveryStates.Processing, null, null).ConfigureAwait(false);
             if (result is { Parts.Count: > 0, Route: { } route })
             {
                 await StorePartsAsync(c, tx, events, route, d.DeliveryId, result.Parts, now).ConfigureAwait(false);
@@ -253,7 +253,7 @@ internal sealed partial class PostgresStore
                     continue;
                 }
 
-                if (!rows.TryGetValue(result.DeliveryId, out var row) || row.State != "processing")
+                if (!rows.TryGetValue(result.DeliveryId, out var row) || row.State != DeliveryStates.Processing)
                 {
                     continue; // cancelled meanwhile, or already settled by an earlier attempt
                 }
@@ -266,15 +266,15 @@ internal sealed partial class PostgresStore
                     }
 
                     await Sql.ExecAsync(c, tx,
-                        "UPDATE deliveries SET state='queued', due_at=$1, lease_until=0, claimed_by=NULL, updated_at=$2, error_code=$3, error_message=$4, carrier_error=$6 WHERE id=$5",
+                        $"UPDATE deliveries SET state='{DeliveryStates.Queued}', due_at=$1, lease_until=0, claimed_by=NULL, updated_at=$2, error_code=$3, error_message=$4, carrier_error=$6 WHERE id=$5",
                         result.RetryNow ? now : now + (long)retryDelay.TotalMilliseconds, now, Int(result.ErrorCode), Text(result.ErrorMessage), result.DeliveryId,
                         Text(result.CarrierError)).ConfigureAwait(false);
                 }
                 else
                 {
-                    await SettleAsync(c, tx, row.Id, "failed", result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef, result.CarrierError).ConfigureAwait(false);
+                    await SettleAsync(c, tx, row.Id, DeliveryStates.Failed, result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef, result.CarrierError).ConfigureAwait(false);
                     await RefundAsync(c, tx, row.AccountId, row.SendId, row.CostMicros, now).ConfigureAwait(false);
-                    await events.TransitionAsync(row.SendId, row.Seq, row.Recipient, "failed", "processing", result.ErrorCode, result.ErrorMessage, result.CarrierError).ConfigureAwait(false);
+                    await events.TransitionAsync(row.SendId, row.Seq, row.Recipient, DeliveryStates.Failed, DeliveryStates.Processing, result.ErrorCode, result.ErrorMessage, result.CarrierError).ConfigureAwait(false);
                 }
             }
         }
@@ -296,21 +296,21 @@ internal sealed partial class PostgresStore
     public Task<int> ApplyDueAnnouncedReceiptsAsync(int max, CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>
     {
         var now = Now;
-        var applied = await Sql.ListAsync(c, tx, """
+        var applied = await Sql.ListAsync(c, tx, $"""
             UPDATE deliveries SET state=receipt_state,
-              error_code=CASE receipt_state WHEN 'undelivered' THEN $3 WHEN 'expired' THEN $7 WHEN 'rejected' THEN $8 END,
-              error_message=CASE receipt_state WHEN 'undelivered' THEN $4 WHEN 'expired' THEN $5 WHEN 'rejected' THEN $6 END,
+              error_code=CASE receipt_state WHEN '{DeliveryStates.Undelivered}' THEN $3 WHEN '{DeliveryStates.Expired}' THEN $7 WHEN '{DeliveryStates.Rejected}' THEN $8 END,
+              error_message=CASE receipt_state WHEN '{DeliveryStates.Undelivered}' THEN $4 WHEN '{DeliveryStates.Expired}' THEN $5 WHEN '{DeliveryStates.Rejected}' THEN $6 END,
               receipt_state=NULL, lease_until=0, due_at=$1, updated_at=$1, final_at=$1
-            WHERE id IN (SELECT id FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            WHERE id IN (SELECT id FROM deliveries WHERE state='{DeliveryStates.Sent}' AND receipt_state IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
             RETURNING send_id, seq, recipient, state, error_code, error_message
             """, r => (SendId: r.GetInt64(0), Seq: r.GetInt32(1), Recipient: r.GetString(2), State: r.GetString(3), Code: r.NullableInt(4), Message: r.NullableString(5)),
-            now, max, ReceiptErrors.For("undelivered").Code!.Value, ReceiptErrors.For("undelivered").Message, ReceiptErrors.For("expired").Message,
-            ReceiptErrors.For("rejected").Message, ReceiptErrors.For("expired").Code!.Value, ReceiptErrors.For("rejected").Code!.Value).ConfigureAwait(false);
+            now, max, ReceiptErrors.For(DeliveryStates.Undelivered).Code!.Value, ReceiptErrors.For(DeliveryStates.Undelivered).Message, ReceiptErrors.For(DeliveryStates.Expired).Message,
+            ReceiptErrors.For(DeliveryStates.Rejected).Message, ReceiptErrors.For(DeliveryStates.Expired).Code!.Value, ReceiptErrors.For(DeliveryStates.Rejected).Code!.Value).ConfigureAwait(false);
         var events = new EventBuffer(c, tx, now);
         await events.PreloadAsync(applied.Select(a => a.SendId)).ConfigureAwait(false);
         foreach (var a in applied)
         {
-            await events.TransitionAsync(a.SendId, a.Seq, a.Recipient, a.State, "sent", a.Code, a.Message).ConfigureAwait(false);
+            await events.TransitionAsync(a.SendId, a.Seq, a.Recipient, a.State, DeliveryStates.Sent, a.Code, a.Message).ConfigureAwait(false);
         }
 
         await events.FlushAsync().ConfigureAwait(false);
@@ -319,9 +319,9 @@ internal sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public ValueTask<long?> NextAnnouncedReceiptAtAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
-        await Sql.ScalarAsync(c, null, "SELECT MIN(due_at) FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL").ConfigureAwait(false) as long?, cancellationToken);
+        await Sql.ScalarAsync(c, null, $"SELECT MIN(due_at) FROM deliveries WHERE state='{DeliveryStates.Sent}' AND receipt_state IS NOT NULL").ConfigureAwait(false) as long?, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<long> CountPendingDeliveriesAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
-        (long)(await Sql.ScalarAsync(c, null, "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending','queued')").ConfigureAwait(false))!, cancellationToken);
+        (long)(await Sql.ScalarAsync(c, null, $"SELECT COUNT(*) FROM deliveries WHERE state IN ('{DeliveryStates.Pending}','{DeliveryStates.Queued}')").ConfigureAwait(false))!, cancellationToken);
 }

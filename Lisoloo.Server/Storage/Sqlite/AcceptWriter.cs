@@ -15,18 +15,18 @@ internal sealed record AcceptItem(ApiKeyInfo Key, NewSend Send, IdempotencyReque
 /// </summary>
 internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null) : IGroupWriter<AcceptItem, AcceptOutcome>
 {
-    private const string InsertSend = """
+    private const string InsertSend = $"""
         INSERT INTO sends(message_id, key_id, account_id, sending_type, body, sender_id, encoding, segments, recipients,
           total_recipients, occurrences, total_messages, unit_price_micros, total_cost_micros, currency, callback_url,
           timezone, schedule, state, created_at, first_send_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'active', ?19, ?20)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, '{SendStates.Active}', ?19, ?20)
         """;
 
     private const string InsertReserve = "INSERT INTO ledger_entries(account_id, kind, amount_micros, send_id, created_at) VALUES (?1, 'reserve', ?2, ?3, ?4)";
 
-    private const string InsertDelivery = "INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at) VALUES (?1, 1, ?2, 'pending', ?3, ?4, ?4)";
+    private const string InsertDelivery = $"INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at) VALUES (?1, 1, ?2, '{DeliveryStates.Pending}', ?3, ?4, ?4)";
 
-    private const string InsertOccurrence = "INSERT INTO occurrences(send_id, seq, due_at, state) VALUES (?1, ?2, ?3, 'scheduled')";
+    private const string InsertOccurrence = $"INSERT INTO occurrences(send_id, seq, due_at, state) VALUES (?1, ?2, ?3, '{OccurrenceStates.Scheduled}')";
 
     public void Run(WriteContext ctx, IReadOnlyList<AcceptItem> items, GroupOutcome<AcceptOutcome>[] outcomes)
     {
@@ -122,7 +122,7 @@ internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null
         foreach (var i in accepted)
         {
             var (key, send) = (items[i].Key, items[i].Send);
-            var immediate = send.SendingType == "immediate";
+            var immediate = send.SendingType == SendingTypes.Immediate;
             var due = now + (send.CancelWithinSeconds * 1000L);
             var sendId = insertSend
                 .Bind(1, send.MessageId).Bind(2, key.KeyId).Bind(3, key.AccountId).Bind(4, send.SendingType).Bind(5, send.Body)

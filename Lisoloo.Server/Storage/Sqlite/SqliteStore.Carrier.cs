@@ -67,7 +67,7 @@ internal sealed partial class SqliteStore
     /// </summary>
     private static int StoreParts(WriteContext ctx, EventWriter events, string route, long deliveryId, IReadOnlyList<CarrierPart> parts, long now)
     {
-        var insert = ctx.Raw("INSERT OR REPLACE INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at, raw_id) VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6, ?7)");
+        var insert = ctx.Raw($"INSERT OR REPLACE INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at, raw_id) VALUES (?1, ?2, ?3, ?4, ?5, '{DeliveryStates.Sent}', ?6, ?7)");
         foreach (var p in parts)
         {
             insert.Bind(1, route).Bind(2, p.CarrierId).Bind(3, deliveryId).Bind(4, p.Part).Bind(5, p.Parts).Bind(6, now).Bind(7, p.RawId).Execute();
@@ -95,7 +95,7 @@ internal sealed partial class SqliteStore
             }
 
             ctx.Raw("DELETE FROM early_receipts WHERE receipt_group=?1").Bind(1, group).Execute();
-            transitions += ApplyPart(ctx, events, route, p.CarrierId, deliveryId, "sent", state!, detail, now);
+            transitions += ApplyPart(ctx, events, route, p.CarrierId, deliveryId, DeliveryStates.Sent, state!, detail, now);
         }
 
         return transitions;
@@ -192,9 +192,9 @@ internal sealed partial class SqliteStore
     {
         var now = Now;
         var rows = new List<(long Id, string Recipient, string? SenderId)>();
-        foreach (var row in ctx.Raw("""
+        foreach (var row in ctx.Raw($"""
             SELECT d.id, d.recipient, s.sender_id FROM deliveries d JOIN sends s ON s.id = d.send_id
-            WHERE d.state IN ('sent','accepted') AND d.receipt_state IS NULL AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2
+            WHERE d.state IN ('{DeliveryStates.Sent}','{DeliveryStates.Accepted}') AND d.receipt_state IS NULL AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2
             """).Bind(1, now).Bind(2, max).Rows())
         {
             rows.Add((row.Int64(0), row.Text(1)!, row.Text(2)));
@@ -230,9 +230,9 @@ internal sealed partial class SqliteStore
             var now = Now;
             var events = new EventWriter(ctx, now);
             var read = ctx.Raw("SELECT send_id, seq, recipient, state FROM deliveries WHERE id=?1");
-            var update = ctx.Raw("""
-                UPDATE deliveries SET state='unknown', error_code=?2, error_message=?3, carrier_error=?4, updated_at=?5, due_at=?6
-                WHERE id=?1 AND state IN ('sent','accepted') AND receipt_state IS NULL
+            var update = ctx.Raw($"""
+                UPDATE deliveries SET state='{DeliveryStates.Unknown}', error_code=?2, error_message=?3, carrier_error=?4, updated_at=?5, due_at=?6
+                WHERE id=?1 AND state IN ('{DeliveryStates.Sent}','{DeliveryStates.Accepted}') AND receipt_state IS NULL
                 """);
             var changed = 0;
             foreach (var (id, message, carrierError) in deliveries)
@@ -248,7 +248,7 @@ internal sealed partial class SqliteStore
                     continue; // settled by a receipt meanwhile
                 }
 
-                events.Transition(d.SendId, d.Seq, d.Recipient, "unknown", d.State, LisolooErrorCodes.NoReceipt, message, carrierError);
+                events.Transition(d.SendId, d.Seq, d.Recipient, DeliveryStates.Unknown, d.State, LisolooErrorCodes.NoReceipt, message, carrierError);
                 changed++;
             }
 
@@ -336,7 +336,7 @@ internal sealed partial class SqliteStore
 
         var eventId = EventPayload.NewEventId(now);
         var payload = EventPayload.WriteReceived(eventId, now, TimeOrderedId.New(now, 12, "mo_"), part.Destination, part.Source, text, part.Total);
-        ctx.Raw("INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,'pending',?6,?6)")
+        ctx.Raw($"INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,'{EventStates.Pending}',?6,?6)")
             .Bind(1, eventId).Bind(2, keyId).Bind(3, url).Bind(4, type).Bind(5, payload.AsSpan()).Bind(6, now).Execute();
     }
 

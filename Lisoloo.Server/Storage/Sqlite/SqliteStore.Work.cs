@@ -79,7 +79,7 @@ internal sealed partial class SqliteStore
         return cmd.ExecuteScalar() as string;
     }));
 
-    private static readonly string[] StageNames = ["pending", "queued", "processing", "sent", "accepted"];
+    private static readonly string[] StageNames = [DeliveryStates.Pending, DeliveryStates.Queued, DeliveryStates.Processing, DeliveryStates.Sent, DeliveryStates.Accepted];
 
     /// <summary>The time each stage was reached, from the stage columns (6 … 11) of a delivery row.</summary>
     private static IReadOnlyList<(string State, long At)> Stages(SqliteDataReader r)
@@ -111,15 +111,15 @@ internal sealed partial class SqliteStore
     {
         var now = Now;
         var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
-        var cmd = ctx.Command("UPDATE deliveries SET state='cancelled', updated_at=@now, lease_until=0, final_at=@now WHERE send_id=@s AND state='pending'");
+        var cmd = ctx.Command($"UPDATE deliveries SET state='{DeliveryStates.Cancelled}', updated_at=@now, lease_until=0, final_at=@now WHERE send_id=@s AND state='{DeliveryStates.Pending}'");
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@s", send.Id);
         var deliveries = cmd.ExecuteNonQuery();
-        cmd = ctx.Command("UPDATE occurrences SET state='cancelled' WHERE send_id=@s AND state IN ('scheduled','paused')");
+        cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Cancelled}' WHERE send_id=@s AND state IN ('{OccurrenceStates.Scheduled}','{OccurrenceStates.Paused}')");
         cmd.Parameters.AddWithValue("@s", send.Id);
         var outcome = SendActions.Cancelled(send, deliveries, cmd.ExecuteNonQuery()); // throws (rolling back) when nothing was left
         Refund(ctx, send.AccountId, send.Id, outcome.RefundedMicros, now);
-        SetSendState(ctx, send.Id, "cancelled");
+        SetSendState(ctx, send.Id, SendStates.Cancelled);
         return outcome;
     }
 
@@ -131,10 +131,10 @@ internal sealed partial class SqliteStore
     {
         var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
         SendActions.CheckPause(send);
-        var cmd = ctx.Command("UPDATE occurrences SET state='paused' WHERE send_id=@s AND state='scheduled'");
+        var cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Paused}' WHERE send_id=@s AND state='{OccurrenceStates.Scheduled}'");
         cmd.Parameters.AddWithValue("@s", send.Id);
         var outcome = SendActions.Paused(send, cmd.ExecuteNonQuery());
-        SetSendState(ctx, send.Id, "paused");
+        SetSendState(ctx, send.Id, SendStates.Paused);
         return outcome;
     }
 
@@ -147,15 +147,15 @@ internal sealed partial class SqliteStore
         var now = Now;
         var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
         SendActions.CheckResume(send);
-        var cmd = ctx.Command("UPDATE occurrences SET state='skipped' WHERE send_id=@s AND state='paused' AND due_at <= @now");
+        var cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Skipped}' WHERE send_id=@s AND state='{OccurrenceStates.Paused}' AND due_at <= @now");
         cmd.Parameters.AddWithValue("@s", send.Id);
         cmd.Parameters.AddWithValue("@now", now);
         var skipped = cmd.ExecuteNonQuery();
-        cmd = ctx.Command("UPDATE occurrences SET state='scheduled' WHERE send_id=@s AND state='paused'");
+        cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Scheduled}' WHERE send_id=@s AND state='{OccurrenceStates.Paused}'");
         cmd.Parameters.AddWithValue("@s", send.Id);
         var outcome = SendActions.Resumed(send, skipped, cmd.ExecuteNonQuery());
         Refund(ctx, send.AccountId, send.Id, outcome.RefundedMicros, now);
-        SetSendState(ctx, send.Id, "active");
+        SetSendState(ctx, send.Id, SendStates.Active);
         return outcome;
     }
 
@@ -202,9 +202,9 @@ internal sealed partial class SqliteStore
     {
         var now = Now;
         var due = new List<(long Id, long SendId, int Seq, long DueAt, string Recipients)>();
-        var cmd = ctx.Command("""
+        var cmd = ctx.Command($"""
             SELECT o.id, o.send_id, o.seq, o.due_at, s.recipients FROM occurrences o JOIN sends s ON s.id = o.send_id
-            WHERE o.state='scheduled' AND o.due_at <= @now ORDER BY o.due_at LIMIT @n
+            WHERE o.state='{OccurrenceStates.Scheduled}' AND o.due_at <= @now ORDER BY o.due_at LIMIT @n
             """);
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@n", maxOccurrences);
@@ -218,7 +218,7 @@ internal sealed partial class SqliteStore
 
         foreach (var o in due)
         {
-            cmd = ctx.Command("UPDATE occurrences SET state='released' WHERE id=@id AND state='scheduled'");
+            cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Released}' WHERE id=@id AND state='{OccurrenceStates.Scheduled}'");
             cmd.Parameters.AddWithValue("@id", o.Id);
             if (cmd.ExecuteNonQuery() == 1)
             {
@@ -232,7 +232,7 @@ internal sealed partial class SqliteStore
     /// <summary>The earliest scheduled occurrence not yet released (for scheduler lag and sleeping until then).</summary>
     public ValueTask<long?> NextScheduledAtAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
-        var cmd = ctx.Command("SELECT MIN(due_at) FROM occurrences WHERE state='scheduled'");
+        var cmd = ctx.Command($"SELECT MIN(due_at) FROM occurrences WHERE state='{OccurrenceStates.Scheduled}'");
         return cmd.ExecuteScalar() is long v ? v : (long?)null;
     }));
 
@@ -265,14 +265,14 @@ internal sealed partial class SqliteStore
         for (var i = 0; i < claimed.Count; i++)
         {
             var d = claimed[i];
-            if (states[i] == "pending")
+            if (states[i] == DeliveryStates.Pending)
             {
-                events.Transition(d.SendId, d.Seq, d.Recipient, "queued", "pending", null, null);
+                events.Transition(d.SendId, d.Seq, d.Recipient, DeliveryStates.Queued, DeliveryStates.Pending, null, null);
             }
 
-            if (states[i] != "processing")
+            if (states[i] != DeliveryStates.Processing)
             {
-                events.Transition(d.SendId, d.Seq, d.Recipient, "processing", "queued", null, null);
+                events.Transition(d.SendId, d.Seq, d.Recipient, DeliveryStates.Processing, DeliveryStates.Queued, null, null);
             }
         }
 
@@ -297,8 +297,8 @@ internal sealed partial class SqliteStore
             inline[slot].Rows.Add(d);
         }
 
-        var update = ctx.Raw("""
-            UPDATE deliveries SET state='processing', due_at=?1, lease_until=?1, attempts=attempts+1, updated_at=?2,
+        var update = ctx.Raw($"""
+            UPDATE deliveries SET state='{DeliveryStates.Processing}', due_at=?1, lease_until=?1, attempts=attempts+1, updated_at=?2,
               queued_at=COALESCE(queued_at,?2), processing_at=?2
             WHERE id=?3
             """);
@@ -311,8 +311,8 @@ internal sealed partial class SqliteStore
         foreach (var (carrier, rows) in inline)
         {
             var results = carrier.SubmitInline(rows);
-            var sent = ctx.Raw("""
-                UPDATE deliveries SET state='sent', carrier=?1, carrier_ref=?2, receipt_state=?3, due_at=?4, lease_until=0, attempts=attempts+1,
+            var sent = ctx.Raw($"""
+                UPDATE deliveries SET state='{DeliveryStates.Sent}', carrier=?1, carrier_ref=?2, receipt_state=?3, due_at=?4, lease_until=0, attempts=attempts+1,
                   updated_at=?5, queued_at=COALESCE(queued_at,?5), processing_at=?5, sent_at=?5
                 WHERE id=?6
                 """);
@@ -376,11 +376,11 @@ internal sealed partial class SqliteStore
     internal const string DeferredClaimSql = ClaimColumns + "\nWHERE " + Deferred + " AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2";
 
     /// <summary>The condition of <c>ix_deliveries_deferred</c> (schema.sql), on a deliveries row aliased <c>d</c>.</summary>
-    private const string Deferred = "(d.state IN ('queued','processing') OR (d.state = 'pending' AND d.due_at > d.pending_at))";
+    private const string Deferred = $"(d.state IN ('{DeliveryStates.Queued}','{DeliveryStates.Processing}') OR (d.state = '{DeliveryStates.Pending}' AND d.due_at > d.pending_at))";
 
     /// <summary>The fresh part of the queue: a window of rowids after the dispatch cursor.</summary>
-    internal const string FreshClaimSql = ClaimColumns + "\n" + """
-        WHERE d.id > ?1 AND d.id <= ?2 AND d.state = 'pending' AND d.due_at <= d.pending_at
+    internal const string FreshClaimSql = ClaimColumns + "\n" + $"""
+        WHERE d.id > ?1 AND d.id <= ?2 AND d.state = '{DeliveryStates.Pending}' AND d.due_at <= d.pending_at
         ORDER BY d.id LIMIT ?3
         """;
 
@@ -452,7 +452,7 @@ internal sealed partial class SqliteStore
         {
             var now = Now;
             var until = now + (long)lease.TotalMilliseconds;
-            var extend = ctx.Raw("UPDATE deliveries SET due_at=?1, lease_until=?1 WHERE id=?2 AND state='processing' AND lease_until > ?3");
+            var extend = ctx.Raw($"UPDATE deliveries SET due_at=?1, lease_until=?1 WHERE id=?2 AND state='{DeliveryStates.Processing}' AND lease_until > ?3");
             var extended = new List<long>(deliveryIds.Count);
             foreach (var id in deliveryIds)
             {
@@ -497,9 +497,9 @@ internal sealed partial class SqliteStore
         }
 
         var spend = new Dictionary<long, long>();
-        var markSent = ctx.Raw("""
-            UPDATE deliveries SET state='sent', carrier=?1, carrier_ref=?2, receipt_state=?3, due_at=?4, lease_until=0, updated_at=?5, sent_at=?5
-            WHERE id=?6 AND state='processing'
+        var markSent = ctx.Raw($"""
+            UPDATE deliveries SET state='{DeliveryStates.Sent}', carrier=?1, carrier_ref=?2, receipt_state=?3, due_at=?4, lease_until=0, updated_at=?5, sent_at=?5
+            WHERE id=?6 AND state='{DeliveryStates.Processing}'
             """);
         foreach (var result in results)
         {
@@ -518,7 +518,7 @@ internal sealed partial class SqliteStore
 
             var d = byId[result.DeliveryId];
             spend[d.AccountId] = spend.GetValueOrDefault(d.AccountId) + d.CostMicros;
-            events.Transition(d.SendId, d.Seq, d.Recipient, "sent", "processing", null, null);
+            events.Transition(d.SendId, d.Seq, d.Recipient, DeliveryStates.Sent, DeliveryStates.Processing, null, null);
             if (result is { Parts.Count: > 0, Route: { } route })
             {
                 StoreParts(ctx, events, route, d.DeliveryId, result.Parts, now);
@@ -544,7 +544,7 @@ internal sealed partial class SqliteStore
             }
 
             var row = ReadDeliveryForUpdate(ctx, result.DeliveryId);
-            if (row is null || row.State != "processing")
+            if (row is null || row.State != DeliveryStates.Processing)
             {
                 continue; // cancelled meanwhile, or already settled by an earlier attempt
             }
@@ -556,7 +556,7 @@ internal sealed partial class SqliteStore
                     StoreParts(ctx, events, route, row.Id, result.Parts, now); // acknowledged parts are not submitted again
                 }
 
-                var cmd = ctx.Command("UPDATE deliveries SET state='queued', due_at=@due, lease_until=0, updated_at=@now, error_code=@ec, error_message=@em, carrier_error=@ce WHERE id=@id");
+                var cmd = ctx.Command($"UPDATE deliveries SET state='{DeliveryStates.Queued}', due_at=@due, lease_until=0, updated_at=@now, error_code=@ec, error_message=@em, carrier_error=@ce WHERE id=@id");
                 cmd.Parameters.AddWithValue("@due", result.RetryNow ? now : now + (long)retryDelay.TotalMilliseconds);
                 cmd.Parameters.AddWithValue("@now", now);
                 cmd.Parameters.AddWithValue("@ec", (object?)result.ErrorCode ?? DBNull.Value);
@@ -567,9 +567,9 @@ internal sealed partial class SqliteStore
             }
             else
             {
-                Settle(ctx, row, "failed", result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef, result.CarrierError);
+                Settle(ctx, row, DeliveryStates.Failed, result.ErrorCode, result.ErrorMessage, now, carrier, result.CarrierRef, result.CarrierError);
                 Refund(ctx, row.AccountId, row.SendId, row.CostMicros, now);
-                events.Transition(row.SendId, row.Seq, row.Recipient, "failed", "processing", result.ErrorCode, result.ErrorMessage, result.CarrierError);
+                events.Transition(row.SendId, row.Seq, row.Recipient, DeliveryStates.Failed, DeliveryStates.Processing, result.ErrorCode, result.ErrorMessage, result.CarrierError);
             }
         }
 
@@ -610,16 +610,16 @@ internal sealed partial class SqliteStore
         {
             var (code, message) = ReceiptErrors.For(a.State);
             settle.Bind(1, a.Id).Bind(2, a.State).Bind(3, code).Bind(4, message).Bind(5, now).Execute();
-            events.Transition(a.SendId, a.Seq, a.Recipient, a.State, "sent", code, message);
+            events.Transition(a.SendId, a.Seq, a.Recipient, a.State, DeliveryStates.Sent, code, message);
         }
 
         return applied.Count;
     }, cancellationToken);
 
     /// <summary>Announced receipts that are due, oldest first, through <c>ix_deliveries_receipts</c>, with each send's webhook target.</summary>
-    internal const string DueReceiptsSql = "SELECT d.id, d.send_id, d.seq, d.recipient, d.receipt_state, " + TargetColumns + "\n" + """
+    internal const string DueReceiptsSql = "SELECT d.id, d.send_id, d.seq, d.recipient, d.receipt_state, " + TargetColumns + "\n" + $"""
         FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
-        WHERE d.state = 'sent' AND d.receipt_state IS NOT NULL AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2
+        WHERE d.state = '{DeliveryStates.Sent}' AND d.receipt_state IS NOT NULL AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2
         """;
 
     private static string IdArray(IEnumerable<long> ids) => "[" + string.Join(',', ids) + "]";
@@ -627,7 +627,7 @@ internal sealed partial class SqliteStore
     /// <summary>The earliest announced receipt not yet applied.</summary>
     public ValueTask<long?> NextAnnouncedReceiptAtAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
-        var cmd = ctx.Command("SELECT MIN(due_at) FROM deliveries WHERE state='sent' AND receipt_state IS NOT NULL");
+        var cmd = ctx.Command($"SELECT MIN(due_at) FROM deliveries WHERE state='{DeliveryStates.Sent}' AND receipt_state IS NOT NULL");
         return cmd.ExecuteScalar() is long v ? v : (long?)null;
     }));
 
@@ -669,12 +669,12 @@ internal sealed partial class SqliteStore
     {
         var now = Now;
         var list = new List<ClaimedEvent>();
-        var cmd = ctx.Command("""
+        var cmd = ctx.Command($"""
             SELECT e.id, e.event_id, e.key_id, e.target_url, e.type, e.payload, e.attempts, k.environment, k.webhook_user,
                    k.webhook_password_enc, k.webhook_secret_enc, (k.webhook_url IS NOT NULL AND e.target_url = k.webhook_url),
                    CASE WHEN k.webhook_secret_prev_until > @now THEN k.webhook_secret_prev_enc END
             FROM events e JOIN api_keys k ON k.id = e.key_id
-            WHERE e.state='pending' AND e.next_attempt_at <= @now ORDER BY e.next_attempt_at LIMIT @n
+            WHERE e.state='{EventStates.Pending}' AND e.next_attempt_at <= @now ORDER BY e.next_attempt_at LIMIT @n
             """);
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@n", max);
@@ -711,11 +711,11 @@ internal sealed partial class SqliteStore
         {
             var state = attempt.Outcome switch
             {
-                EventAttemptOutcome.Delivered => "delivered",
-                EventAttemptOutcome.Retry => "pending",
-                _ => "failed",
+                EventAttemptOutcome.Delivered => EventStates.Delivered,
+                EventAttemptOutcome.Retry => EventStates.Pending,
+                _ => EventStates.Failed,
             };
-            var cmd = ctx.Command("UPDATE events SET state=@st, next_attempt_at=@next, last_status=@ls, last_error=@le WHERE id=@id AND state='pending'");
+            var cmd = ctx.Command($"UPDATE events SET state=@st, next_attempt_at=@next, last_status=@ls, last_error=@le WHERE id=@id AND state='{EventStates.Pending}'");
             cmd.Parameters.AddWithValue("@st", state);
             cmd.Parameters.AddWithValue("@next", attempt.Outcome == EventAttemptOutcome.Retry ? attempt.NextAttemptAt : now);
             cmd.Parameters.AddWithValue("@ls", (object?)attempt.HttpStatus ?? DBNull.Value);
@@ -729,7 +729,7 @@ internal sealed partial class SqliteStore
                 cmd.Parameters.AddWithValue("@k", evt.KeyId);
                 cmd.Parameters.AddWithValue("@u", evt.TargetUrl);
                 cmd.ExecuteNonQuery();
-                cmd = ctx.Command("UPDATE events SET state='disabled' WHERE key_id=@k AND target_url=@u AND state='pending'");
+                cmd = ctx.Command($"UPDATE events SET state='{EventStates.Disabled}' WHERE key_id=@k AND target_url=@u AND state='{EventStates.Pending}'");
                 cmd.Parameters.AddWithValue("@k", evt.KeyId);
                 cmd.Parameters.AddWithValue("@u", evt.TargetUrl);
                 cmd.ExecuteNonQuery();
@@ -759,10 +759,10 @@ internal sealed partial class SqliteStore
         // The deferred part through its index; the fresh part from the dispatch cursor on (the backlog itself).
         var cmd = ctx.Command("""
             SELECT (SELECT COUNT(*) FROM deliveries d WHERE
-            """ + Deferred + """
-             AND d.state IN ('pending','queued'))
+            """ + Deferred + $"""
+             AND d.state IN ('{DeliveryStates.Pending}','{DeliveryStates.Queued}'))
                  + (SELECT COUNT(*) FROM deliveries
-                    WHERE id > (SELECT last_id FROM dispatch_cursor WHERE id = 1) AND state = 'pending' AND due_at <= pending_at)
+                    WHERE id > (SELECT last_id FROM dispatch_cursor WHERE id = 1) AND state = '{DeliveryStates.Pending}' AND due_at <= pending_at)
             """);
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }));
@@ -825,7 +825,7 @@ internal sealed partial class SqliteStore
 
             var eventId = EventPayload.NewEventId(now);
             var payload = EventPayload.Write(eventId, type, now, target.MessageId, recipient, status, previous, target.Segments, errorCode, errorMessage, seq, target.SenderId, carrierError);
-            ctx.Raw("INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,'pending',?6,?6)")
+            ctx.Raw($"INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,'{EventStates.Pending}',?6,?6)")
                 .Bind(1, eventId).Bind(2, target.KeyId).Bind(3, target.Url).Bind(4, type).Bind(5, payload.AsSpan()).Bind(6, now).Execute();
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Lisoloo.Sdk;
+using Lisoloo.Server.Lifecycle;
 using Microsoft.Data.Sqlite;
 
 namespace Lisoloo.Server.Storage.Sqlite;
@@ -341,7 +342,7 @@ internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time) 
     private static void InsertDeliveries(WriteContext ctx, long sendId, int seq, IReadOnlyList<string> recipients, long dueAt, long now)
     {
         // Numbers are E.164 (+ and digits): joining them into a JSON array needs no escaping.
-        var cmd = ctx.Command("INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at) SELECT @s, @q, value, 'pending', @d, @now, @now FROM json_each(@r)");
+        var cmd = ctx.Command($"INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at) SELECT @s, @q, value, '{DeliveryStates.Pending}', @d, @now, @now FROM json_each(@r)");
         cmd.Parameters.AddWithValue("@s", sendId);
         cmd.Parameters.AddWithValue("@q", seq);
         cmd.Parameters.AddWithValue("@r", "[\"" + string.Join("\",\"", recipients) + "\"]");
