@@ -1,6 +1,5 @@
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
-using Lisoloo.Server.Carriers.Smpp.Text;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Webhooks;
 using Npgsql;
@@ -8,12 +7,17 @@ using Npgsql;
 namespace Lisoloo.Server.Storage.Postgres;
 
 /// <summary>
-/// SMPP parts, receipts and inbound messages on PostgreSQL. Each node binds its own sessions, but parts and receipts
+/// What carriers that report later (SMPP) need (<see cref="ICarrierStore"/>): the parts each delivery was submitted as,
+/// receipts matched to them (also when a receipt overtakes its <c>submit_sm_resp</c>), receipt deadlines, and inbound
+/// messages.
+/// <para>
+/// Each node binds its own sessions, but parts and receipts
 /// live in the shared tables, so a receipt reaching any node finds its part wherever it was submitted. What one node
 /// could not race with itself is serialised here: a part's id and a held receipt for it take the same transaction-level
 /// advisory lock (so a receipt overtaking its <c>submit_sm_resp</c> on another node is never stranded), a delivery's row
 /// is locked while its parts decide its state (so receipts for two parts on two nodes cannot both miss the other), and
 /// the parts of one inbound message take a lock on the message.
+/// </para>
 /// </summary>
 internal sealed partial class PostgresStore
 {

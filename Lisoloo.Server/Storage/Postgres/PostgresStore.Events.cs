@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace Lisoloo.Server.Storage.Postgres;
 
-/// <summary>The webhook outbox on PostgreSQL.</summary>
+/// <summary>
+/// The webhook outbox (<see cref="IEventStore"/>): events written in the transaction of the transition that emits them,
+/// claimed and settled by the webhook worker.
+/// </summary>
 internal sealed partial class PostgresStore
 {
     /// <inheritdoc/>

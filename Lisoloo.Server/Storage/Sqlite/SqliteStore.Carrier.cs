@@ -1,14 +1,14 @@
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
-using Lisoloo.Server.Carriers.Smpp.Text;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Webhooks;
 
 namespace Lisoloo.Server.Storage.Sqlite;
 
 /// <summary>
-/// What carriers that report later (SMPP) need from the store: the parts each delivery was submitted as, receipts
-/// matched to them (also when a receipt overtakes its <c>submit_sm_resp</c>), and inbound messages.
+/// What carriers that report later (SMPP) need (<see cref="ICarrierStore"/>): the parts each delivery was submitted as,
+/// receipts matched to them (also when a receipt overtakes its <c>submit_sm_resp</c>), receipt deadlines, and inbound
+/// messages.
 /// </summary>
 internal sealed partial class SqliteStore
 {

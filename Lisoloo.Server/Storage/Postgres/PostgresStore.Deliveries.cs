@@ -5,11 +5,12 @@ using Npgsql;
 
 namespace Lisoloo.Server.Storage.Postgres;
 
-/// <summary>The workers' claims on PostgreSQL: occurrences released, deliveries leased to carriers, announced receipts applied.</summary>
+/// <summary>
+/// The workers' claims (<see cref="IDeliveryStore"/>): occurrences released, deliveries leased to carriers and their
+/// submit results, announced receipts applied.
+/// </summary>
 internal sealed partial class PostgresStore
 {
-    // ------------------------------------------------------------------ scheduler
-
     /// <inheritdoc/>
     public Task<int> ReleaseDueOccurrencesAsync(int maxOccurrences, CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>
         Convert.ToInt32(await Sql.ScalarAsync(c, tx, $"""
@@ -29,8 +30,6 @@ internal sealed partial class PostgresStore
     /// <inheritdoc/>
     public ValueTask<long?> NextScheduledAtAsync(CancellationToken cancellationToken = default) => _db.RunAsync(async c =>
         await Sql.ScalarAsync(c, null, $"SELECT MIN(due_at) FROM occurrences WHERE state='{OccurrenceStates.Scheduled}'").ConfigureAwait(false) as long?, cancellationToken);
-
-    // ------------------------------------------------------------------ dispatcher
 
     /// <inheritdoc/>
     public Task<DeliveryClaim> ClaimDeliveriesAsync(int max, TimeSpan lease, Func<string, IInlineCarrier?> inlineFor, TimeSpan retryDelay,
@@ -289,8 +288,6 @@ internal sealed partial class PostgresStore
             UPDATE deliveries SET state=$1, error_code=$2, error_message=$3, carrier_error=$8, lease_until=0, claimed_by=NULL, due_at=$4, updated_at=$4, receipt_state=NULL,
               carrier=COALESCE($5, carrier), carrier_ref=COALESCE($6, carrier_ref), final_at=$4 WHERE id=$7
             """, state, Int(errorCode), Text(errorMessage), now, Text(carrier), Text(carrierRef), id, Text(carrierError));
-
-    // ------------------------------------------------------------------ announced receipts
 
     /// <inheritdoc/>
     public Task<int> ApplyDueAnnouncedReceiptsAsync(int max, CancellationToken cancellationToken = default) => _db.InTransactionAsync(async (c, tx) =>

@@ -1,202 +1,15 @@
 using System.Globalization;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Lifecycle;
-using Lisoloo.Server.Webhooks;
-using Microsoft.Data.Sqlite;
-
 
 namespace Lisoloo.Server.Storage.Sqlite;
 
-/// <summary>Status, message actions and the workers' claims and outcomes.</summary>
+/// <summary>
+/// The workers' claims (<see cref="IDeliveryStore"/>): occurrences released, deliveries leased to carriers and their
+/// submit results, announced receipts applied.
+/// </summary>
 internal sealed partial class SqliteStore
 {
-    // ------------------------------------------------------------------ status
-
-    /// <summary>The send with this id in this account, or null (also for another account's message).</summary>
-    public ValueTask<SendView?> GetSendAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => new(db.Query(ctx =>
-    {
-        var cmd = ctx.Command("""
-            SELECT id, message_id, sending_type, state, encoding, segments, sender_id, total_recipients, total_messages,
-                   total_cost_micros, refunded_micros, currency, created_at, recipients, first_send_at
-            FROM sends WHERE message_id=@m AND account_id=@a
-            """);
-        cmd.Parameters.AddWithValue("@m", messageId);
-        cmd.Parameters.AddWithValue("@a", accountId);
-        long sendId;
-        SendView view;
-        using (var r = cmd.ExecuteReader())
-        {
-            if (!r.Read())
-            {
-                return null;
-            }
-
-            sendId = r.GetInt64(0);
-            view = new SendView(sendId, r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableString(r, 6),
-                r.GetInt32(7), r.GetInt32(8), r.GetInt64(9), r.GetInt64(10), r.GetString(11), r.GetInt64(12), [], [], r.GetString(13).Split('\n'))
-            {
-                FirstSendAt = r.GetInt64(14),
-            };
-        }
-
-        var occurrences = new List<OccurrenceView>();
-        cmd = ctx.Command("SELECT seq, due_at, state FROM occurrences WHERE send_id=@s ORDER BY seq");
-        cmd.Parameters.AddWithValue("@s", sendId);
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                occurrences.Add(new OccurrenceView(r.GetInt32(0), r.GetInt64(1), r.GetString(2)));
-            }
-        }
-
-        var deliveries = new List<DeliveryView>();
-        cmd = ctx.Command($"SELECT seq, recipient, state, error_code, error_message, updated_at, pending_at, queued_at, processing_at, sent_at, accepted_at, final_at, carrier_error FROM deliveries WHERE send_id=@s ORDER BY seq, id LIMIT {StoreLimits.MaxStatusRows}");
-        cmd.Parameters.AddWithValue("@s", sendId);
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                deliveries.Add(new DeliveryView(r.GetInt32(0), r.GetString(1), r.GetString(2), NullableInt(r, 3), NullableString(r, 4), r.GetInt64(5), Stages(r))
-                {
-                    CarrierError = NullableString(r, 12),
-                });
-            }
-        }
-
-        return view with { Occurrences = occurrences, Deliveries = deliveries };
-    }));
-
-    /// <summary>The environment of a message that belongs to the same merchant as <paramref name="accountId"/> but another account; null otherwise.</summary>
-    public ValueTask<string?> OtherEnvironmentOfAsync(string messageId, long accountId, CancellationToken cancellationToken = default) => new(db.Query(ctx =>
-    {
-        var cmd = ctx.Command("""
-            SELECT a2.environment FROM sends s JOIN accounts a2 ON a2.id = s.account_id JOIN accounts a1 ON a1.merchant_id = a2.merchant_id
-            WHERE s.message_id=@m AND a1.id=@a AND a2.id <> @a
-            """);
-        cmd.Parameters.AddWithValue("@m", messageId);
-        cmd.Parameters.AddWithValue("@a", accountId);
-        return cmd.ExecuteScalar() as string;
-    }));
-
-    private static readonly string[] StageNames = [DeliveryStates.Pending, DeliveryStates.Queued, DeliveryStates.Processing, DeliveryStates.Sent, DeliveryStates.Accepted];
-
-    /// <summary>The time each stage was reached, from the stage columns (6 … 11) of a delivery row.</summary>
-    private static IReadOnlyList<(string State, long At)> Stages(SqliteDataReader r)
-    {
-        var stages = new List<(string, long)>(6);
-        for (var i = 0; i < StageNames.Length; i++)
-        {
-            if (!r.IsDBNull(6 + i))
-            {
-                stages.Add((StageNames[i], r.GetInt64(6 + i)));
-            }
-        }
-
-        if (!r.IsDBNull(11))
-        {
-            stages.Add((r.GetString(2), r.GetInt64(11))); // the terminal state's own name
-        }
-
-        return stages;
-    }
-
-    // ------------------------------------------------------------------ cancel, pause, resume
-
-    /// <summary>Cancels what has not reached the carrier (pending deliveries, scheduled or paused occurrences) and refunds it.</summary>
-    public Task<AcceptOutcome> CancelAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
-        => RunActionAsync(keyId, idempotency, render, ctx => Cancel(ctx, messageId, accountId), cancellationToken);
-
-    private ActionOutcome Cancel(WriteContext ctx, string messageId, long accountId)
-    {
-        var now = Now;
-        var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
-        var cmd = ctx.Command($"UPDATE deliveries SET state='{DeliveryStates.Cancelled}', updated_at=@now, lease_until=0, final_at=@now WHERE send_id=@s AND state='{DeliveryStates.Pending}'");
-        cmd.Parameters.AddWithValue("@now", now);
-        cmd.Parameters.AddWithValue("@s", send.Id);
-        var deliveries = cmd.ExecuteNonQuery();
-        cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Cancelled}' WHERE send_id=@s AND state IN ('{OccurrenceStates.Scheduled}','{OccurrenceStates.Paused}')");
-        cmd.Parameters.AddWithValue("@s", send.Id);
-        var outcome = SendActions.Cancelled(send, deliveries, cmd.ExecuteNonQuery()); // throws (rolling back) when nothing was left
-        Refund(ctx, send.AccountId, send.Id, outcome.RefundedMicros, now);
-        SetSendState(ctx, send.Id, SendStates.Cancelled);
-        return outcome;
-    }
-
-    /// <summary>Pauses the scheduled occurrences of a scheduled or recurring send.</summary>
-    public Task<AcceptOutcome> PauseAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
-        => RunActionAsync(keyId, idempotency, render, ctx => Pause(ctx, messageId, accountId), cancellationToken);
-
-    private ActionOutcome Pause(WriteContext ctx, string messageId, long accountId)
-    {
-        var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
-        SendActions.CheckPause(send);
-        var cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Paused}' WHERE send_id=@s AND state='{OccurrenceStates.Scheduled}'");
-        cmd.Parameters.AddWithValue("@s", send.Id);
-        var outcome = SendActions.Paused(send, cmd.ExecuteNonQuery());
-        SetSendState(ctx, send.Id, SendStates.Paused);
-        return outcome;
-    }
-
-    /// <summary>Resumes a paused send; occurrences whose time passed while paused are skipped and refunded.</summary>
-    public Task<AcceptOutcome> ResumeAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
-        => RunActionAsync(keyId, idempotency, render, ctx => Resume(ctx, messageId, accountId), cancellationToken);
-
-    private ActionOutcome Resume(WriteContext ctx, string messageId, long accountId)
-    {
-        var now = Now;
-        var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
-        SendActions.CheckResume(send);
-        var cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Skipped}' WHERE send_id=@s AND state='{OccurrenceStates.Paused}' AND due_at <= @now");
-        cmd.Parameters.AddWithValue("@s", send.Id);
-        cmd.Parameters.AddWithValue("@now", now);
-        var skipped = cmd.ExecuteNonQuery();
-        cmd = ctx.Command($"UPDATE occurrences SET state='{OccurrenceStates.Scheduled}' WHERE send_id=@s AND state='{OccurrenceStates.Paused}'");
-        cmd.Parameters.AddWithValue("@s", send.Id);
-        var outcome = SendActions.Resumed(send, skipped, cmd.ExecuteNonQuery());
-        Refund(ctx, send.AccountId, send.Id, outcome.RefundedMicros, now);
-        SetSendState(ctx, send.Id, SendStates.Active);
-        return outcome;
-    }
-
-    private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, Func<WriteContext, ActionOutcome> action, CancellationToken cancellationToken)
-        => db.WriteAsync(ctx =>
-        {
-            if (idempotency is not null && FindIdempotent(ctx, keyId, idempotency, Now) is { } replay)
-            {
-                return replay;
-            }
-
-            var response = render(action(ctx));
-            if (idempotency is not null)
-            {
-                StoreIdempotent(ctx, keyId, idempotency, response, Now);
-            }
-
-            return new AcceptOutcome(response, Replayed: false);
-        }, cancellationToken);
-
-    private static ActionSend? FindSendForAction(WriteContext ctx, string messageId, long accountId)
-    {
-        var cmd = ctx.Command("SELECT id, account_id, sending_type, state, total_recipients, segments, unit_price_micros, currency FROM sends WHERE message_id=@m AND account_id=@a");
-        cmd.Parameters.AddWithValue("@m", messageId);
-        cmd.Parameters.AddWithValue("@a", accountId);
-        using var r = cmd.ExecuteReader();
-        return r.Read()
-            ? new ActionSend(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5), r.GetInt64(6), r.GetString(7))
-            : null;
-    }
-
-    private static void SetSendState(WriteContext ctx, long sendId, string state)
-    {
-        var cmd = ctx.Command("UPDATE sends SET state=@st WHERE id=@s");
-        cmd.Parameters.AddWithValue("@st", state);
-        cmd.Parameters.AddWithValue("@s", sendId);
-        cmd.ExecuteNonQuery();
-    }
-
-    // ------------------------------------------------------------------ scheduler
-
     /// <summary>Turns due scheduled occurrences into pending deliveries (one per recipient). Returns the occurrences released.</summary>
     public Task<int> ReleaseDueOccurrencesAsync(int maxOccurrences, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
@@ -235,8 +48,6 @@ internal sealed partial class SqliteStore
         var cmd = ctx.Command($"SELECT MIN(due_at) FROM occurrences WHERE state='{OccurrenceStates.Scheduled}'");
         return cmd.ExecuteScalar() is long v ? v : (long?)null;
     }));
-
-    // ------------------------------------------------------------------ dispatcher
 
     /// <summary>
     /// Claims due pending deliveries (and queued or processing ones whose lease ran out after a crash), moves them to
@@ -583,8 +394,6 @@ internal sealed partial class SqliteStore
         }
     }
 
-    // ------------------------------------------------------------------ receipts
-
     /// <summary>
     /// Applies receipts announced at submit (the sandbox carrier's) whose time has come. Returns how many. One read takes
     /// the due rows through <c>ix_deliveries_receipts</c> with their send's webhook target joined in (what the events
@@ -621,8 +430,6 @@ internal sealed partial class SqliteStore
         FROM deliveries d JOIN sends s ON s.id = d.send_id JOIN api_keys k ON k.id = s.key_id
         WHERE d.state = '{DeliveryStates.Sent}' AND d.receipt_state IS NOT NULL AND d.due_at <= ?1 ORDER BY d.due_at LIMIT ?2
         """;
-
-    private static string IdArray(IEnumerable<long> ids) => "[" + string.Join(',', ids) + "]";
 
     /// <summary>The earliest announced receipt not yet applied.</summary>
     public ValueTask<long?> NextAnnouncedReceiptAtAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
@@ -662,97 +469,6 @@ internal sealed partial class SqliteStore
         cmd.ExecuteNonQuery();
     }
 
-    // ------------------------------------------------------------------ webhook outbox
-
-    /// <summary>Claims due events: each claim pushes <c>next_attempt_at</c> past the attempt timeout and counts the attempt.</summary>
-    public Task<IReadOnlyList<ClaimedEvent>> ClaimEventsAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
-    {
-        var now = Now;
-        var list = new List<ClaimedEvent>();
-        var cmd = ctx.Command($"""
-            SELECT e.id, e.event_id, e.key_id, e.target_url, e.type, e.payload, e.attempts, k.environment, k.webhook_user,
-                   k.webhook_password_enc, k.webhook_secret_enc, (k.webhook_url IS NOT NULL AND e.target_url = k.webhook_url),
-                   CASE WHEN k.webhook_secret_prev_until > @now THEN k.webhook_secret_prev_enc END
-            FROM events e JOIN api_keys k ON k.id = e.key_id
-            WHERE e.state='{EventStates.Pending}' AND e.next_attempt_at <= @now ORDER BY e.next_attempt_at LIMIT @n
-            """);
-        cmd.Parameters.AddWithValue("@now", now);
-        cmd.Parameters.AddWithValue("@n", max);
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                list.Add(new ClaimedEvent(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), (byte[])r.GetValue(5),
-                    r.GetInt32(6) + 1, r.GetString(7) == "live", NullableString(r, 8), r.IsDBNull(9) ? null : (byte[])r.GetValue(9),
-                    (byte[])r.GetValue(10), r.GetInt64(11) == 1)
-                {
-                    PreviousSecretEncrypted = r.IsDBNull(12) ? null : (byte[])r.GetValue(12),
-                });
-            }
-        }
-
-        var update = ctx.Command("UPDATE events SET attempts=attempts+1, next_attempt_at=@lease WHERE id=@id");
-        var pid = update.Parameters.Add("@id", SqliteType.Integer);
-        update.Parameters.AddWithValue("@lease", now + (long)lease.TotalMilliseconds);
-        foreach (var e in list)
-        {
-            pid.Value = e.Id;
-            update.ExecuteNonQuery();
-        }
-
-        return (IReadOnlyList<ClaimedEvent>)list;
-    }, cancellationToken);
-
-    /// <summary>Records attempt outcomes; a 410 from the key's own webhook disables that URL for the key.</summary>
-    public Task ApplyEventAttemptsAsync(IReadOnlyList<(ClaimedEvent Event, EventAttempt Attempt)> attempts, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
-    {
-        var now = Now;
-        foreach (var (evt, attempt) in attempts)
-        {
-            var state = attempt.Outcome switch
-            {
-                EventAttemptOutcome.Delivered => EventStates.Delivered,
-                EventAttemptOutcome.Retry => EventStates.Pending,
-                _ => EventStates.Failed,
-            };
-            var cmd = ctx.Command($"UPDATE events SET state=@st, next_attempt_at=@next, last_status=@ls, last_error=@le WHERE id=@id AND state='{EventStates.Pending}'");
-            cmd.Parameters.AddWithValue("@st", state);
-            cmd.Parameters.AddWithValue("@next", attempt.Outcome == EventAttemptOutcome.Retry ? attempt.NextAttemptAt : now);
-            cmd.Parameters.AddWithValue("@ls", (object?)attempt.HttpStatus ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@le", (object?)attempt.Error ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("@id", attempt.Id);
-            cmd.ExecuteNonQuery();
-            if (attempt.Outcome == EventAttemptOutcome.Gone && evt.FromKeyWebhook)
-            {
-                cmd = ctx.Command("UPDATE api_keys SET webhook_disabled_at=@now WHERE id=@k AND webhook_url=@u AND webhook_disabled_at IS NULL");
-                cmd.Parameters.AddWithValue("@now", now);
-                cmd.Parameters.AddWithValue("@k", evt.KeyId);
-                cmd.Parameters.AddWithValue("@u", evt.TargetUrl);
-                cmd.ExecuteNonQuery();
-                cmd = ctx.Command($"UPDATE events SET state='{EventStates.Disabled}' WHERE key_id=@k AND target_url=@u AND state='{EventStates.Pending}'");
-                cmd.Parameters.AddWithValue("@k", evt.KeyId);
-                cmd.Parameters.AddWithValue("@u", evt.TargetUrl);
-                cmd.ExecuteNonQuery();
-            }
-        }
-
-        return 0;
-    }, cancellationToken);
-
-    /// <summary>Outbox rows by state (for tests, metrics and operators).</summary>
-    public ValueTask<IReadOnlyDictionary<string, long>> CountEventsAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
-    {
-        var cmd = ctx.Command("SELECT state, COUNT(*) FROM events GROUP BY state");
-        using var r = cmd.ExecuteReader();
-        var d = new Dictionary<string, long>(StringComparer.Ordinal);
-        while (r.Read())
-        {
-            d[r.GetString(0)] = r.GetInt64(1);
-        }
-
-        return (IReadOnlyDictionary<string, long>)d;
-    }));
-
     /// <summary>Deliveries waiting for hand-off (for the queue-depth metric).</summary>
     public ValueTask<long> CountPendingDeliveriesAsync(CancellationToken cancellationToken = default) => new(db.Query(ctx =>
     {
@@ -767,66 +483,15 @@ internal sealed partial class SqliteStore
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }));
 
-    /// <summary>
-    /// Writes one outbox event per recipient transition, only when the send has a target (its callback URL, else the
-    /// key's enabled webhook URL) and the key subscribes to the event type. The payload is fixed at insert, so every
-    /// retry carries the same bytes and the same id.
-    /// </summary>
-    private sealed class EventWriter(WriteContext ctx, long now)
+    private static void InsertDeliveries(WriteContext ctx, long sendId, int seq, IReadOnlyList<string> recipients, long dueAt, long now)
     {
-        private readonly Dictionary<long, SendTarget?> _targets = [];
-
-        private sealed record SendTarget(string MessageId, long KeyId, string Url, string? Events, int Segments, string? SenderId);
-
-        /// <summary>Records a send's target from columns the caller already read.</summary>
-        public void Seed(long sendId, string messageId, long keyId, string? url, string? events, int segments, string? senderId) =>
-            _targets[sendId] = url is null ? null : new SendTarget(messageId, keyId, url, events, segments, senderId);
-
-        /// <summary>Records a send's target from the <see cref="TargetColumns"/> of the current row, starting at <paramref name="first"/>.</summary>
-        public void SeedFrom(long sendId, RawStatement row, int first) =>
-            Seed(sendId, row.Text(first)!, row.Int64(first + 1), row.Text(first + 2), row.Text(first + 3), (int)row.Int64(first + 4), row.Text(first + 5));
-
-        /// <summary>Loads the targets of many sends in one query.</summary>
-        public void Preload(IEnumerable<long> sendIds)
-        {
-            var missing = sendIds.Where(id => !_targets.ContainsKey(id)).Distinct().ToList();
-            if (missing.Count == 0)
-            {
-                return;
-            }
-
-            var query = ctx.Raw("SELECT s.id, " + TargetColumns + "\n" + """
-                FROM sends s JOIN api_keys k ON k.id = s.key_id WHERE s.id IN (SELECT value FROM json_each(?1))
-                """).Bind(1, IdArray(missing));
-            foreach (var row in query.Rows())
-            {
-                SeedFrom(row.Int64(0), row, 1);
-            }
-        }
-
-        public void Transition(long sendId, int seq, string recipient, string status, string previous, int? errorCode, string? errorMessage, string? carrierError = null)
-        {
-            var type = EventPayload.TypeFor(status);
-            if (type is null)
-            {
-                return;
-            }
-
-            if (!_targets.TryGetValue(sendId, out var target))
-            {
-                Preload([sendId]);
-                target = _targets.GetValueOrDefault(sendId);
-            }
-
-            if (target is null || !EventPayload.Subscribed(target.Events, type))
-            {
-                return;
-            }
-
-            var eventId = EventPayload.NewEventId(now);
-            var payload = EventPayload.Write(eventId, type, now, target.MessageId, recipient, status, previous, target.Segments, errorCode, errorMessage, seq, target.SenderId, carrierError);
-            ctx.Raw($"INSERT INTO events(event_id, key_id, target_url, type, payload, state, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,'{EventStates.Pending}',?6,?6)")
-                .Bind(1, eventId).Bind(2, target.KeyId).Bind(3, target.Url).Bind(4, type).Bind(5, payload.AsSpan()).Bind(6, now).Execute();
-        }
+        // Numbers are E.164 (+ and digits): joining them into a JSON array needs no escaping.
+        var cmd = ctx.Command($"INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at) SELECT @s, @q, value, '{DeliveryStates.Pending}', @d, @now, @now FROM json_each(@r)");
+        cmd.Parameters.AddWithValue("@s", sendId);
+        cmd.Parameters.AddWithValue("@q", seq);
+        cmd.Parameters.AddWithValue("@r", "[\"" + string.Join("\",\"", recipients) + "\"]");
+        cmd.Parameters.AddWithValue("@d", dueAt);
+        cmd.Parameters.AddWithValue("@now", now);
+        cmd.ExecuteNonQuery();
     }
 }
