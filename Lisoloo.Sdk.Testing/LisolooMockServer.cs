@@ -3,7 +3,6 @@ using System.Text;
 using Lisoloo.Sdk.Testing.Internal;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Auth;
-using Lisoloo.Server.Webhooks;
 using WireMock;
 using WireMock.Logging;
 using WireMock.Matchers;

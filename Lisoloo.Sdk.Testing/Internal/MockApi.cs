@@ -129,6 +129,11 @@ internal sealed class MockApi
                 return new MockAnswer(status, headers, response);
             }
         }
+        catch (RequestInvalidException ex)
+        {
+            var error = Errors.Invalid(ex);
+            return new MockAnswer(error.Status, headers, Envelope.Error(error, requestId));
+        }
         catch (ApiErrorException ex)
         {
             if (ex.Error.RetryAfterSeconds is { } retry)

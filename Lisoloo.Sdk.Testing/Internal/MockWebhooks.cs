@@ -1,5 +1,5 @@
 using Lisoloo.Sdk.Webhooks;
-using Lisoloo.Server.Webhooks;
+using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Sdk.Testing.Internal;
 

@@ -1,10 +1,8 @@
 using Lisoloo.Sdk;
 using Lisoloo.Server.Lifecycle;
+using Lisoloo.Server.Sending;
 
 namespace Lisoloo.Server.Api;
-
-/// <summary>One field at fault: <c>{"field": "to[3]", "error_code": 1103, "message": "..."}</c>.</summary>
-internal sealed record FieldError(string Field, int ErrorCode, string Message);
 
 /// <summary>An error answer of the contract's envelope. Codes come from <see cref="LisolooErrorCodes"/>, the catalogue shared with the SDK.</summary>
 internal sealed record ApiError(int Status, int ErrorCode, string Message, IReadOnlyList<FieldError>? Errors = null)
@@ -15,8 +13,7 @@ internal sealed record ApiError(int Status, int ErrorCode, string Message, IRead
     /// <summary>Seconds for a <c>Retry-After</c> header.</summary>
     public int? RetryAfterSeconds { get; init; }
 
-    public static ApiError Validation(IReadOnlyList<FieldError> errors) =>
-        new(400, errors[0].ErrorCode, errors.Count == 1 ? errors[0].Message : $"{errors[0].Message} ({errors.Count} errors in all)", errors);
+    public static ApiError Validation(IReadOnlyList<FieldError> errors) => new(400, errors[0].ErrorCode, RequestInvalidException.Summary(errors), errors);
 
     public static ApiError Field(string field, int code, string message) => Validation([new FieldError(field, code, message)]);
 
@@ -67,6 +64,10 @@ internal static class Errors
         new(422, LisolooErrorCodes.DestinationNotCovered,
             uncovered.Count == 1 ? $"No carrier route covers {uncovered[0].Field}." : $"No carrier route covers {uncovered[0].Field} ({uncovered.Count} recipients in all).",
             [.. uncovered.Select(u => new FieldError(u.Field, LisolooErrorCodes.DestinationNotCovered, $"No carrier route covers {u.Number}."))]);
+
+    /// <summary>A request the send rules refuse as the caller's mistake (400): its field errors, or malformed JSON.</summary>
+    public static ApiError Invalid(RequestInvalidException invalid) =>
+        invalid.Errors is { } errors ? ApiError.Validation(errors) : new(400, invalid.ErrorCode, invalid.Message);
 
     /// <summary>The key is unknown or revoked (401, 1003).</summary>
     public static ApiError InvalidKey() => new(401, LisolooErrorCodes.InvalidApiKey, "The app-key is unknown or revoked.");

@@ -2,6 +2,7 @@ using Lisoloo.Sdk;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.RateLimits;
+using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -41,6 +42,10 @@ internal static class HttpPlumbing
         catch (ApiErrorException ex) when (!context.Response.HasStarted)
         {
             await WriteErrorAsync(context, ex.Error).ConfigureAwait(false);
+        }
+        catch (RequestInvalidException ex) when (!context.Response.HasStarted)
+        {
+            await WriteErrorAsync(context, Errors.Invalid(ex)).ConfigureAwait(false);
         }
         catch (RefusedException ex) when (!context.Response.HasStarted)
         {

@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Configuration;
-using Lisoloo.Server.Hosting;
+using Lisoloo.Server.Diagnostics;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Sending;

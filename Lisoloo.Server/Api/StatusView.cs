@@ -1,6 +1,5 @@
 using Lisoloo.Sdk;
 using Lisoloo.Server.Lifecycle;
-using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;
 
 namespace Lisoloo.Server.Api;

@@ -1,6 +1,5 @@
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
-using Lisoloo.Server.Api;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage;
 

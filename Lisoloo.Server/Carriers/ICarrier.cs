@@ -37,34 +37,3 @@ internal interface ICarrier
     /// </summary>
     IReadOnlyList<Task<SubmitResult>> Submit(IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// A carrier that decides in process, synchronously and with no effect outside this process (the sandbox). The
-/// dispatcher submits to it inside the claim's own transaction, so its rows need no lease and take one row update
-/// instead of two; a crash before the commit leaves nothing behind to reconcile.
-/// </summary>
-internal interface IInlineCarrier : ICarrier
-{
-    /// <summary>Submits a batch; one result per delivery. Must not block, do I/O or touch the store.</summary>
-    IReadOnlyList<SubmitResult> SubmitInline(IReadOnlyList<ClaimedDelivery> batch);
-}
-
-/// <summary>Which carrier serves which environment: test keys never reach a live route.</summary>
-internal sealed class CarrierRouter(IEnumerable<ICarrier> carriers, Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions> options)
-{
-    private readonly Dictionary<string, ICarrier> _byName = carriers.Where(c => c.IsConfigured).ToDictionary(c => c.Name, StringComparer.Ordinal);
-
-    /// <summary>Every registered carrier.</summary>
-    public IEnumerable<ICarrier> All => _byName.Values;
-
-    /// <summary>The carrier for an environment: the sandbox for <c>test</c>, the configured live route for <c>live</c> (null when none is configured).</summary>
-    public ICarrier? For(string environment) => ForCore(environment);
-
-    /// <summary>The environment's carrier when it is ready and submits in process (see <see cref="IInlineCarrier"/>).</summary>
-    public IInlineCarrier? InlineFor(string environment) => ForCore(environment) is IInlineCarrier { IsReady: true } inline ? inline : null;
-
-    private ICarrier? ForCore(string environment) =>
-        environment == "test"
-            ? _byName.GetValueOrDefault("sandbox")
-            : _byName.GetValueOrDefault(options.Value.EffectiveLiveCarrier ?? string.Empty);
-}

@@ -4,6 +4,7 @@ using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Carriers.Sandbox;
 using Lisoloo.Server.Carriers.Smpp;
 using Lisoloo.Server.Configuration;
+using Lisoloo.Server.Diagnostics;
 using Lisoloo.Server.Storage;
 using Lisoloo.Server.Webhooks;
 using Lisoloo.Server.Workers;

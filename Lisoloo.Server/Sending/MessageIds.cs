@@ -1,5 +1,4 @@
 using Lisoloo.Sdk;
-using Lisoloo.Server.Api;
 
 namespace Lisoloo.Server.Sending;
 
@@ -12,8 +11,7 @@ internal static class MessageIds
         if (messageId.Length != 24 || !messageId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
         {
             const string Message = "message_id must be 24 lowercase hexadecimal characters.";
-            throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.InvalidMessageId, Message,
-                [new FieldError("message_id", LisolooErrorCodes.InvalidMessageId, Message)]));
+            throw new RequestInvalidException([new FieldError("message_id", LisolooErrorCodes.InvalidMessageId, Message)]);
         }
     }
 }

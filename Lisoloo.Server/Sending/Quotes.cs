@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Lisoloo.Sdk;
-using Lisoloo.Server.Api;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Storage;
 
@@ -65,12 +64,12 @@ internal static class Quotes
     {
         if (budgetElement.ValueKind != JsonValueKind.Number || !budgetElement.TryGetDecimal(out var budget))
         {
-            throw new ApiErrorException(ApiError.Validation([SendParser.WrongType("budget", "a number")]));
+            throw new RequestInvalidException([SendParser.WrongType("budget", "a number")]);
         }
 
         if (budget < 0 || !Money.TryToMicros(budget, out var budgetMicros))
         {
-            throw new ApiErrorException(ApiError.Field("budget", LisolooErrorCodes.InvalidBudget, "budget must be a non-negative amount with at most 6 decimals."));
+            throw new RequestInvalidException([new FieldError("budget", LisolooErrorCodes.InvalidBudget, "budget must be a non-negative amount with at most 6 decimals.")]);
         }
 
         var segments = 1;
@@ -80,7 +79,7 @@ internal static class Quotes
             var errors = new List<FieldError>();
             if (!SendParser.TryReadString(messageElement, "message", errors, out var message))
             {
-                throw new ApiErrorException(ApiError.Validation(errors));
+                throw new RequestInvalidException(errors);
             }
 
             if (message.Length > 0)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Lisoloo.Sdk;
-using Lisoloo.Server.Api;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Scheduling;
 
@@ -51,19 +50,19 @@ internal static class SendParser
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 doc.Dispose();
-                throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.MalformedJson, "The request body must be a JSON object."));
+                throw new RequestInvalidException(LisolooErrorCodes.MalformedJson, "The request body must be a JSON object.");
             }
 
             return doc;
         }
         catch (JsonException ex)
         {
-            throw new ApiErrorException(new ApiError(400, LisolooErrorCodes.MalformedJson,
-                $"The request body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
+            throw new RequestInvalidException(LisolooErrorCodes.MalformedJson,
+                $"The request body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).");
         }
     }
 
-    /// <summary>Validates a send. Throws <see cref="ApiErrorException"/> (400 with every field error) when anything is wrong.</summary>
+    /// <summary>Validates a send. Throws <see cref="RequestInvalidException"/> (answered 400 with every field error) when anything is wrong.</summary>
     public static ParsedSend Parse(JsonElement root, SendContext context)
     {
         var errors = new List<FieldError>();
@@ -164,7 +163,7 @@ internal static class SendParser
 
         if (errors.Count > 0)
         {
-            throw new ApiErrorException(ApiError.Validation(errors.Count > MaxFieldErrors ? errors.GetRange(0, MaxFieldErrors) : errors));
+            throw new RequestInvalidException(errors.Count > MaxFieldErrors ? errors.GetRange(0, MaxFieldErrors) : errors);
         }
 
         return new ParsedSend(type, recipients, fields, duplicates, message!, segments!, senderId, callbackUrl, cancelWithin, occurrences, pastDropped, zoneName, scheduleJson);

@@ -1,5 +1,3 @@
-using Lisoloo.Server.Carriers;
-
 namespace Lisoloo.Server.Storage;
 
 /// <summary>

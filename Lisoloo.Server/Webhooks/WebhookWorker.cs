@@ -6,7 +6,7 @@ using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Auth;
 using Lisoloo.Server.Configuration;
-using Lisoloo.Server.Hosting;
+using Lisoloo.Server.Diagnostics;
 using Lisoloo.Server.Lifecycle;
 using Lisoloo.Server.Sending;
 using Lisoloo.Server.Storage;

@@ -1,10 +1,10 @@
+using System.Threading.Channels;
 using Lisoloo.Sdk;
 using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Configuration;
-using Lisoloo.Server.Hosting;
+using Lisoloo.Server.Diagnostics;
 using Lisoloo.Server.RateLimits;
 using Lisoloo.Server.Storage;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
 namespace Lisoloo.Server.Workers;

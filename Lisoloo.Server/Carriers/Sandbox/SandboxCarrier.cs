@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -18,7 +17,7 @@ namespace Lisoloo.Server.Carriers.Sandbox;
 /// <item><term>anything else</term><description>sent, then delivered after <c>DeliveryDelay</c></description></item>
 /// </list>
 /// </summary>
-internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvider time) : IInlineCarrier
+internal sealed class SandboxCarrier(IOptions<ServerOptions> options, TimeProvider time) : ICarrier, IInlineCarrier
 {
     public string Name => "sandbox";
 

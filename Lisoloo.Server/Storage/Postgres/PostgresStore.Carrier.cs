@@ -1,7 +1,6 @@
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
 using Lisoloo.Server.Lifecycle;
-using Lisoloo.Server.Webhooks;
 using Npgsql;
 
 namespace Lisoloo.Server.Storage.Postgres;

@@ -1,5 +1,4 @@
 using Lisoloo.Sdk;
-using Lisoloo.Server.Carriers;
 using Lisoloo.Server.Lifecycle;
 using Npgsql;
 

@@ -1,5 +1,4 @@
 using Lisoloo.Server.Lifecycle;
-using Lisoloo.Server.Webhooks;
 using Npgsql;
 
 namespace Lisoloo.Server.Storage.Postgres;

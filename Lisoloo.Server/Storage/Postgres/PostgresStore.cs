@@ -18,14 +18,14 @@ internal sealed partial class PostgresStore : ILisolooStore, IAsyncDisposable
 
     private readonly ILogger _logger;
 
-    private readonly Auth.KeyCache _keyCache;
+    private readonly KeyCache _keyCache;
 
     public PostgresStore(PostgresDatabase db, TimeProvider time, int maxBatch, ILogger logger)
     {
         _db = db;
         _time = time;
         _logger = logger;
-        _keyCache = new Auth.KeyCache(time);
+        _keyCache = new KeyCache(time);
         _accepts = new AcceptBatcher(this, Math.Max(1, maxBatch));
     }
 

@@ -13,7 +13,7 @@ internal sealed record AcceptItem(ApiKeyInfo Key, NewSend Send, IdempotencyReque
 /// guards the sum. The key of each accept is checked here, inside the transaction, to be still unrevoked: the request
 /// path authenticates from a cache (see <c>KeyCache</c>), and this check is what makes a revocation take effect at once.
 /// </summary>
-internal sealed class AcceptWriter(TimeProvider time, Auth.KeyCache? keys = null) : IGroupWriter<AcceptItem, AcceptOutcome>
+internal sealed class AcceptWriter(TimeProvider time, KeyCache? keys = null) : IGroupWriter<AcceptItem, AcceptOutcome>
 {
     private const string InsertSend = $"""
         INSERT INTO sends(message_id, key_id, account_id, sending_type, body, sender_id, encoding, segments, recipients,

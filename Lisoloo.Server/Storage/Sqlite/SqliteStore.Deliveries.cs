@@ -58,7 +58,7 @@ internal sealed partial class SqliteStore
     /// processing → sent with one row update (and the same events and stage times as the leased path); only the others
     /// are returned, to be submitted and then applied with <see cref="ApplySubmitResultsAsync"/>.
     /// </summary>
-    public Task<DeliveryClaim> ClaimDeliveriesAsync(int max, TimeSpan lease, Func<string, Carriers.IInlineCarrier?> inlineFor,
+    public Task<DeliveryClaim> ClaimDeliveriesAsync(int max, TimeSpan lease, Func<string, IInlineCarrier?> inlineFor,
         TimeSpan retryDelay, CancellationToken cancellationToken = default) => db.WriteAsync(ctx =>
     {
         var now = Now;
@@ -88,7 +88,7 @@ internal sealed partial class SqliteStore
         }
 
         var leased = new List<ClaimedDelivery>(claimed.Count);
-        var inline = new List<(Carriers.IInlineCarrier Carrier, List<ClaimedDelivery> Rows)>();
+        var inline = new List<(IInlineCarrier Carrier, List<ClaimedDelivery> Rows)>();
         foreach (var d in claimed)
         {
             var carrier = inlineFor(d.Environment);

@@ -1,6 +1,5 @@
 using Lisoloo.Sdk;
 using Lisoloo.Server.Lifecycle;
-using Lisoloo.Server.Webhooks;
 using Microsoft.Data.Sqlite;
 
 namespace Lisoloo.Server.Storage.Sqlite;

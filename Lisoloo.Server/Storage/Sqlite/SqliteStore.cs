@@ -11,7 +11,7 @@ namespace Lisoloo.Server.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteStore(SqliteDatabase db, TimeProvider time) : ILisolooStore
 {
-    private readonly Auth.KeyCache _keyCache = new(time);
+    private readonly KeyCache _keyCache = new(time);
 
     /// <summary>The SQLite file behind this store (for SQLite-only tests and tools).</summary>
     public SqliteDatabase Database => db;

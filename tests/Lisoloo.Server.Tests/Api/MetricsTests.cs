@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Lisoloo.Sdk;
+using Lisoloo.Server.Diagnostics;
 using Lisoloo.Server.Hosting;
 using Lisoloo.Server.Tests.Infrastructure;
 using Lisoloo.TestSupport;

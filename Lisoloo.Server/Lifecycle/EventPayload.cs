@@ -4,13 +4,18 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Lisoloo.Sdk;
 using Lisoloo.Sdk.Webhooks;
-using Lisoloo.Server.Lifecycle;
 
-namespace Lisoloo.Server.Webhooks;
+namespace Lisoloo.Server.Lifecycle;
 
-/// <summary>The webhook event envelope of docs/contract.md, written once at insert time so every attempt carries the same bytes.</summary>
+/// <summary>
+/// The event a transition emits and its payload: the webhook event envelope of docs/contract.md, written once when the
+/// transition is stored, so every attempt carries the same bytes. Which transitions emit which type is decided here.
+/// </summary>
 internal static class EventPayload
 {
+    /// <summary>The API's JSON writing (relaxed escaping: <c>+</c> and non-ASCII text as they are), so a payload reads like an API answer.</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The event type for a recipient reaching <paramref name="status"/>; null when the state has no event.</summary>
     public static string? TypeFor(string status) => status switch
     {
@@ -51,7 +56,7 @@ internal static class EventPayload
     {
         var buffer = new ArrayBufferWriter<byte>(384);
         var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        using (var w = new Utf8JsonWriter(buffer, Api.Envelope.WriterOptions))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("id"u8, eventId);
@@ -104,7 +109,7 @@ internal static class EventPayload
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (text.Length * 2));
         var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        using (var w = new Utf8JsonWriter(buffer, Api.Envelope.WriterOptions))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("id"u8, eventId);

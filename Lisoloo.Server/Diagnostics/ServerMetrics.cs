@@ -1,15 +1,7 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
 using Lisoloo.Server.Lifecycle;
 
-namespace Lisoloo.Server.Hosting;
-
-/// <summary>The server's version, for <c>/health</c> and logs.</summary>
-internal static class ServerInfo
-{
-    public static string Version { get; } = typeof(ServerInfo).Assembly
-        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
-}
+namespace Lisoloo.Server.Diagnostics;
 
 /// <summary>Counters and gauges under the meter <c>Lisoloo.Server</c> (see docs/server.md).</summary>
 internal sealed class ServerMetrics : IDisposable

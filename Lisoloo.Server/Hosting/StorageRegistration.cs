@@ -1,10 +1,11 @@
 using Lisoloo.Server.Configuration;
 using Lisoloo.Server.RateLimits;
+using Lisoloo.Server.Storage;
 using Lisoloo.Server.Storage.Postgres;
 using Lisoloo.Server.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace Lisoloo.Server.Storage;
+namespace Lisoloo.Server.Hosting;
 
 /// <summary>Registers the store of the configured provider (<c>Lisoloo:Store:Provider</c>) under each of its roles.</summary>
 internal static class StorageRegistration

@@ -2,7 +2,7 @@ using Lisoloo.Server.Auth;
 using Lisoloo.Server.Storage;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Lisoloo.Server.Tests.Auth;
+namespace Lisoloo.Server.Tests.Storage;
 
 /// <summary>The send path's key cache: what it keeps, for how long, and what it never keeps.</summary>
 [TestFixture]

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Lisoloo.Server.Storage;
 
-namespace Lisoloo.Server.Auth;
+namespace Lisoloo.Server.Storage;
 
 /// <summary>
 /// The keys recently seen on <c>POST /send</c>, by the SHA-256 of the key, so the hot path does not read the key row
