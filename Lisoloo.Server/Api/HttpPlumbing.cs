@@ -70,8 +70,7 @@ internal static class HttpPlumbing
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lisoloo.Server.Api")
-                .LogError(ex, "Unhandled error for {Method} {Path} ({RequestId})", context.Request.Method, context.Request.Path.Value, requestId);
+            ApiLog.Unhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lisoloo.Server.Api"), ex, context.Request.Method, context.Request.Path.Value, requestId);
             await WriteErrorAsync(context, new ApiError(500, LisolooErrorCodes.InternalError, "Internal error. Quote the request id to support.")).ConfigureAwait(false);
         }
     }

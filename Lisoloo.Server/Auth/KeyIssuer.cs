@@ -5,23 +5,6 @@ using Lisoloo.Server.Storage;
 
 namespace Lisoloo.Server.Auth;
 
-/// <summary>What an operator asks for when creating a key.</summary>
-internal sealed record KeyRequest(
-    string Merchant,
-    string Environment,
-    decimal Balance,
-    decimal UnitPrice,
-    string Currency,
-    string? WebhookUrl = null,
-    string? WebhookUser = null,
-    string? WebhookPassword = null,
-    string? WebhookEvents = null,
-    string? DefaultSender = null,
-    int? SendPerMinute = null);
-
-/// <summary>A created key: the cleartext key and webhook secret exist only in this object, shown once.</summary>
-internal sealed record IssuedKey(string ApiKey, long KeyId, string Merchant, string Environment, string WebhookSecret, string Prefix);
-
 /// <summary>Creates keys: validates the request, generates key and webhook secret, stores the hash and the encrypted secrets.</summary>
 internal sealed class KeyIssuer(IKeyStore store, SecretProtector secrets, Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions> options)
 {

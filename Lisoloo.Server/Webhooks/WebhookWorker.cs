@@ -167,6 +167,3 @@ internal sealed class WebhookWorker(
         }
     }
 }
-
-/// <summary>A webhook target that resolves to an address live keys may not reach.</summary>
-internal sealed class PrivateAddressException(string message) : Exception(message);

@@ -54,7 +54,7 @@ internal static class PostgresSchema
                 await Sql.ExecAsync(connection, tx, Migrations[version - 1]()).ConfigureAwait(false);
                 await Sql.ExecAsync(connection, tx, "INSERT INTO schema_migrations(version) VALUES ($1)", version).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                logger.LogInformation("Applied PostgreSQL schema migration {Version}", version);
+                StoreLog.MigrationApplied(logger, version);
             }
         }
         finally

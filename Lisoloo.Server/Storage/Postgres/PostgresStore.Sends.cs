@@ -397,7 +397,7 @@ internal sealed partial class PostgresStore
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && batch.Count > 1)
             {
-                store._logger.LogWarning(ex, "A batch of {Count} accepts failed; writing each alone", batch.Count);
+                StoreLog.AcceptBatchFailed(store._logger, ex, batch.Count);
                 foreach (var p in batch)
                 {
                     await RunAsync([p]).ConfigureAwait(false);

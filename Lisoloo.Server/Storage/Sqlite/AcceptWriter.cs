@@ -2,9 +2,6 @@ using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Storage.Sqlite;
 
-/// <summary>One accept waiting for the writer.</summary>
-internal sealed record AcceptItem(ApiKeyInfo Key, NewSend Send, IdempotencyRequest? Idempotency, RecordedResponse Response);
-
 /// <summary>
 /// Writes every accept of a group commit together: balances are checked in queue order in memory against one read of
 /// each account, then one UPDATE per account; the rows themselves (send, reserve, deliveries, occurrences) go through

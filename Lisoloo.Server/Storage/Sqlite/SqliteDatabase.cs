@@ -280,7 +280,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             // anything else is a bug, logged every time.
             if (_outages?.WriteFailed(ex) != true)
             {
-                _logger.LogError(ex, "A group commit of {Count} writes failed", ops.Count);
+                StoreLog.GroupCommitFailed(_logger, ex, ops.Count);
             }
         }
         finally
@@ -343,7 +343,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                     // Twice a second during an outage (a full disk): the first failure of a run is enough.
                     if (!failing)
                     {
-                        _logger.LogWarning("A WAL checkpoint failed ({Reason}); it is retried every 0.5 s, and this is logged again only after one succeeds", ex.Message);
+                        StoreLog.CheckpointFailed(_logger, ex.Message);
                     }
 
                     failing = true;
@@ -384,7 +384,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
         catch (Exception ex) when (ex is SqliteException or IOException)
         {
-            _logger.LogWarning(ex, "Finishing a WAL checkpoint failed; the next attempt retries");
+            StoreLog.CheckpointFinishFailed(_logger, ex);
         }
     }
 
@@ -418,7 +418,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             {
                 // The commits are visible but their durability is unknown: answering either way could lie. Stop, as
                 // PostgreSQL does on a failed fsync; on restart SQLite recovers the WAL to what really is on disk.
-                _logger.LogCritical(ex, "fsync of the SQLite WAL failed; stopping the process");
+                StoreLog.FlushFailed(_logger, ex);
                 Environment.FailFast("fsync of the SQLite WAL failed", ex);
             }
 
@@ -688,85 +688,4 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         public override void Run(WriteContext context) => Result = work(context);
     }
-}
-
-/// <summary>Runs many queued items in one go inside the group transaction.</summary>
-internal interface IGroupWriter<TItem, TResult>
-{
-    /// <summary>
-    /// Writes <paramref name="items"/> (in queue order) and fills <paramref name="outcomes"/>: a result, or an
-    /// <see cref="Lifecycle.RefusedException"/> for an item refused before anything was written for it. Throwing instead
-    /// makes the writer roll the batch back and replay each item alone.
-    /// </summary>
-    void Run(WriteContext context, IReadOnlyList<TItem> items, GroupOutcome<TResult>[] outcomes);
-}
-
-/// <summary>One item's outcome in a group write.</summary>
-internal readonly record struct GroupOutcome<TResult>(TResult? Result, Exception? Error);
-
-/// <summary>The writer connection inside the current group transaction, with prepared commands cached by SQL text.</summary>
-internal sealed class WriteContext(SqliteConnection connection) : IDisposable
-{
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
-
-    public SqliteConnection Connection { get; } = connection;
-
-    public SqliteTransaction? Transaction { get; set; }
-
-    /// <summary>A cached command for <paramref name="sql"/> with its parameters cleared, bound to the current transaction.</summary>
-    public SqliteCommand Command(string sql)
-    {
-        if (!_commands.TryGetValue(sql, out var cmd))
-        {
-            cmd = Connection.CreateCommand();
-            cmd.CommandText = sql;
-            _commands[sql] = cmd;
-        }
-
-        cmd.Parameters.Clear();
-        cmd.Transaction = Transaction;
-        return cmd;
-    }
-
-    public int Exec(string sql) => Command(sql).ExecuteNonQuery();
-
-    /// <summary>A cached statement for <paramref name="sql"/> bound by position (<c>?1</c>, <c>?2</c>…); see <see cref="RawStatement"/>.</summary>
-    public RawStatement Raw(string sql)
-    {
-        if (!_raw.TryGetValue(sql, out var statement))
-        {
-            statement = new RawStatement(Connection, sql);
-            _raw[sql] = statement;
-        }
-
-        return statement;
-    }
-
-    /// <summary>Disposes the cached commands and the connection.</summary>
-    public void Dispose()
-    {
-        foreach (var statement in _raw.Values)
-        {
-            statement.Dispose();
-        }
-
-        _raw.Clear();
-        foreach (var cmd in _commands.Values)
-        {
-            cmd.Dispose();
-        }
-
-        _commands.Clear();
-        Connection.Dispose();
-    }
-}
-
-/// <summary>The one libc call the writer needs that .NET does not wrap.</summary>
-internal static class NativeMethods
-{
-    /// <summary><c>fdatasync(2)</c>: 0, or -1 with errno set.</summary>
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
-    internal static extern int FDataSync(int fd);
 }

@@ -9,127 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Lisoloo.Server.Workers;
 
-/// <summary>Runs one claim-and-apply step in a loop: immediately again while there was a full batch, else after a hint or the poll interval.</summary>
-internal abstract class LoopWorker(ILogger logger, TimeProvider time) : BackgroundService
-{
-    protected TimeProvider Time => time;
-
-    /// <summary>One step; returns true when more work is probably waiting right now.</summary>
-    protected abstract Task<bool> StepAsync(CancellationToken stoppingToken);
-
-    /// <summary>How long to sleep: until <paramref name="dueAtMs"/> (unix ms) when that is sooner than <paramref name="poll"/>.</summary>
-    protected TimeSpan SleepUntil(long? dueAtMs, TimeSpan poll)
-    {
-        if (dueAtMs is not { } at)
-        {
-            return poll;
-        }
-
-        var until = DateTimeOffset.FromUnixTimeMilliseconds(at) - time.GetUtcNow();
-        return until < TimeSpan.Zero ? TimeSpan.Zero : until < poll ? until : poll;
-    }
-
-    /// <summary>Waits for a hint or the poll interval.</summary>
-    protected abstract Task IdleAsync(CancellationToken stoppingToken);
-
-    /// <summary>How long to let work gather after an idle wait before the next step (see <c>WorkerOptions.Linger</c>).</summary>
-    protected virtual TimeSpan Linger => TimeSpan.Zero;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        var failures = new WorkerFailures(logger, GetType().Name);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var more = await StepAsync(stoppingToken).ConfigureAwait(false);
-                failures.Succeeded();
-                if (!more)
-                {
-                    await IdleAsync(stoppingToken).ConfigureAwait(false);
-                    if (Linger > TimeSpan.Zero)
-                    {
-                        // Real time on purpose: batching is a cost device, not business time (a test's fake clock would never let it end).
-                        await Task.Delay(Linger, stoppingToken).ConfigureAwait(false);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                await Task.Delay(failures.Failed(ex), time, stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
-}
-
-/// <summary>
-/// A background loop's failures in a row: the first is logged with its exception and the work stays in the store;
-/// the next ones only back off (0.1 s, 0.4 s, … up to 5 s), so an outage does not log a stack trace per step; the first
-/// success after them says how many there were. The loop itself never ends on a failure, so the host never stops on one.
-/// </summary>
-internal sealed class WorkerFailures(ILogger logger, string worker)
-{
-    private int _count;
-
-    /// <summary>Records a failure; returns how long to wait before the next try.</summary>
-    public TimeSpan Failed(Exception exception)
-    {
-        _count++;
-        if (_count == 1)
-        {
-            logger.LogWarning(exception, "{Worker} failed; the work stays in the store and is tried again until it succeeds", worker);
-        }
-
-        return TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * _count * _count));
-    }
-
-    /// <summary>Records a success, saying so when it ends a run of failures.</summary>
-    public void Succeeded()
-    {
-        if (_count > 0)
-        {
-            logger.LogInformation("{Worker} works again after {Failures} failure(s) in a row", worker, _count);
-            _count = 0;
-        }
-    }
-}
-
-internal sealed class SchedulerWorker(IDeliveryStore store, WorkSignals signals, ServerMetrics metrics, IOptions<ServerOptions> options, TimeProvider time, ILogger<SchedulerWorker> logger)
-    : LoopWorker(logger, time)
-{
-    private const int Batch = 50;
-
-    protected override async Task<bool> StepAsync(CancellationToken stoppingToken)
-    {
-        var next = await store.NextScheduledAtAsync(stoppingToken).ConfigureAwait(false);
-        var now = Time.GetUtcNow();
-        if (next is null || next > now.ToUnixTimeMilliseconds())
-        {
-            return false;
-        }
-
-        metrics.SchedulerLag(now - DateTimeOffset.FromUnixTimeMilliseconds(next.Value));
-        var released = await store.ReleaseDueOccurrencesAsync(Batch, stoppingToken).ConfigureAwait(false);
-        if (released > 0)
-        {
-            signals.DeliveriesWaiting();
-        }
-
-        return released == Batch;
-    }
-
-    protected override async Task IdleAsync(CancellationToken stoppingToken)
-    {
-        var next = await store.NextScheduledAtAsync(stoppingToken).ConfigureAwait(false);
-        await signals.WaitScheduleAsync(SleepUntil(next, options.Value.Workers.PollInterval), Time, stoppingToken).ConfigureAwait(false);
-    }
-}
-
 /// <summary>
 /// Claims due deliveries, hands them to the environment's carrier, and stores what it answered. Batches for carriers
 /// that answer over the network (SMPP) are submitted in the background, up to <c>Workers:SubmitConcurrency</c> at
@@ -230,8 +109,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
 
         if (fresh.Count < claimed.Count)
         {
-            logger.LogWarning("Claimed {Count} deliveries again whose lease ran out while this node still had them in flight; they are not submitted twice",
-                claimed.Count - fresh.Count);
+            WorkerLog.ReclaimedInFlight(logger, claimed.Count - fresh.Count);
         }
 
         return fresh;
@@ -284,7 +162,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The rows not stored yet keep their lease and are claimed again when it ends.
-            logger.LogError(ex, "Submitting a batch of {Count} deliveries failed; what was not stored is retried when its lease ends", claimed.Count);
+            WorkerLog.BatchSubmitFailed(logger, ex, claimed.Count);
         }
         finally
         {
@@ -354,8 +232,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                     batchLease?.Renewed(askedAt, lease, lost);
                     if (lost.Count > 0)
                     {
-                        logger.LogWarning("The lease of {Count} deliveries in flight ran out (this node stalled for longer than the renewals allow); what of them is not submitted yet is left to the node that claims them",
-                            lost.Count);
+                        WorkerLog.LeaseLost(logger, lost.Count);
                     }
                 }
                 else
@@ -365,7 +242,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
             {
-                logger.LogWarning(ex, "Extending the lease of {Count} deliveries in flight failed; tried again in {Every}", ids.Length, every);
+                WorkerLog.LeaseExtensionFailed(logger, ex, ids.Length, every);
             }
         }
     }
@@ -409,7 +286,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
                     failed++;
                     if (failed == 1)
                     {
-                        logger.LogError(outcome.Exception?.GetBaseException(), "Submitting delivery {DeliveryId} failed; it is retried when its lease ends", batch[index].DeliveryId);
+                        WorkerLog.SubmitFailed(logger, outcome.Exception?.GetBaseException(), batch[index].DeliveryId);
                     }
 
                     Settled([batch[index].DeliveryId]); // its lease runs out and the next claim takes it
@@ -435,7 +312,7 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogError(ex, "Storing the outcome of {Count} deliveries failed; they are submitted again when their lease ends", results.Count);
+            WorkerLog.OutcomesNotStored(logger, ex, results.Count);
         }
         finally
         {
@@ -474,83 +351,5 @@ internal sealed class DispatchWorker(IDeliveryStore store, CarrierRouter carrier
     {
         _slots.Dispose();
         base.Dispose();
-    }
-}
-
-/// <summary>Applies receipts the carrier announced at submit (the sandbox's) when they fall due.</summary>
-internal sealed class ReceiptWorker(IDeliveryStore store, WorkSignals signals, IOptions<ServerOptions> options, TimeProvider time, ILogger<ReceiptWorker> logger)
-    : LoopWorker(logger, time)
-{
-    protected override async Task<bool> StepAsync(CancellationToken stoppingToken)
-    {
-        var next = await store.NextAnnouncedReceiptAtAsync(stoppingToken).ConfigureAwait(false);
-        if (next is null || next > Time.GetUtcNow().ToUnixTimeMilliseconds())
-        {
-            return false;
-        }
-
-        var batch = options.Value.Workers.BatchSize;
-        var applied = await store.ApplyDueAnnouncedReceiptsAsync(batch, stoppingToken).ConfigureAwait(false);
-        if (applied > 0)
-        {
-            signals.EventsWaiting();
-        }
-
-        return applied == batch;
-    }
-
-    protected override async Task IdleAsync(CancellationToken stoppingToken)
-    {
-        var next = await store.NextAnnouncedReceiptAtAsync(stoppingToken).ConfigureAwait(false);
-        await signals.WaitReceiptsAsync(SleepUntil(next, options.Value.Workers.PollInterval), Time, stoppingToken).ConfigureAwait(false);
-    }
-
-    protected override TimeSpan Linger => options.Value.Workers.Linger;
-}
-
-/// <summary>Purges expired idempotency records, carrier leftovers and rate-limit windows.</summary>
-internal sealed class HousekeepingWorker(ISendStore sends, ICarrierStore carrierStore, IRateLimiter limiter, TimeProvider time, ILogger<HousekeepingWorker> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var lastPurge = DateTimeOffset.MinValue;
-        var failures = new WorkerFailures(logger, nameof(HousekeepingWorker));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            TimeSpan wait;
-            try
-            {
-                await limiter.TrimAsync(stoppingToken).ConfigureAwait(false);
-                if (time.GetUtcNow() - lastPurge > TimeSpan.FromHours(1))
-                {
-                    var purged = await sends.PurgeIdempotencyAsync(stoppingToken).ConfigureAwait(false);
-                    lastPurge = time.GetUtcNow();
-                    logger.LogDebug("Purged {Count} idempotency records older than 24 h", purged);
-                    purged = await carrierStore.PurgeCarrierLeftoversAsync(TimeSpan.FromDays(1), stoppingToken).ConfigureAwait(false);
-                    logger.LogDebug("Purged {Count} held receipts and inbound parts older than 24 h", purged);
-                }
-
-                failures.Succeeded();
-                wait = TimeSpan.FromMinutes(1);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // A store error (down, read-only, disk full) must not end the loop: an exception out of ExecuteAsync stops the host.
-                wait = failures.Failed(ex);
-            }
-
-            try
-            {
-                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
     }
 }
