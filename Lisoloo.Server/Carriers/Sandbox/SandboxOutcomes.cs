@@ -3,29 +3,6 @@ using Lisoloo.Server.Lifecycle;
 
 namespace Lisoloo.Server.Carriers.Sandbox;
 
-/// <summary>Which of the sandbox's delays a receipt waits for.</summary>
-internal enum SandboxDelay
-{
-    /// <summary><c>Sandbox:DeliveryDelay</c>: an ordinary number, delivered.</summary>
-    Delivery,
-
-    /// <summary><c>Sandbox:SlowDeliveryDelay</c>: +99900000005, delivered late.</summary>
-    SlowDelivery,
-
-    /// <summary><c>Sandbox:FailureDelay</c>: the failure receipts.</summary>
-    Failure,
-}
-
-/// <summary>
-/// What the sandbox does with a recipient: refuse it at submit (with an error), or take it and announce the final state
-/// of its receipt after one of the delays.
-/// </summary>
-internal readonly record struct SandboxOutcome(string? ReceiptState, SandboxDelay Delay, int? RefusedCode = null, string? RefusedMessage = null)
-{
-    /// <summary>Gets a value indicating whether the sandbox refuses the recipient at submit (failed and refunded).</summary>
-    public bool Refused => RefusedCode is not null;
-}
-
 /// <summary>
 /// The deterministic outcomes of the sandbox carrier (the magic numbers of the contract): a pure function of the
 /// recipient, shared by the sandbox carrier and by Lisoloo.Sdk.Testing's mock server, so that both agree.

@@ -5,15 +5,6 @@ using Lisoloo.Server.Configuration;
 
 namespace Lisoloo.Server.Carriers.Smpp;
 
-/// <summary>The state of one configured SMSC connection, as <c>/health</c> shows it.</summary>
-internal enum SmppConnectionState
-{
-    Connecting,
-    Bound,
-    Disconnected,
-    Stopped,
-}
-
 /// <summary>
 /// One configured SMSC: keeps its binds up (one transceiver, or a transmitter and a receiver), reconnects with
 /// exponential backoff and jitter after a drop or a refused bind, paces submits (TPS limit; a pause after

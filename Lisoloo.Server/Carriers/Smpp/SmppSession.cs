@@ -4,31 +4,6 @@ using Lisoloo.Server.Carriers.Smpp.Pdus;
 
 namespace Lisoloo.Server.Carriers.Smpp;
 
-/// <summary>Timers and limits of one SMPP session.</summary>
-internal sealed record SmppSessionSettings(int Window, TimeSpan ResponseTimeout, TimeSpan EnquireLinkInterval, int MaxPduSize = PduCodec.DefaultMaxPduSize);
-
-/// <summary>What a session asks of its owner: the answer to an SMSC's <c>deliver_sm</c> (receipt or inbound message).</summary>
-internal interface ISmppSessionHandler
-{
-    /// <summary>Handles one <c>deliver_sm</c>; the returned <c>command_status</c> goes back in the <c>deliver_sm_resp</c>.</summary>
-    ValueTask<uint> OnDeliverSmAsync(SmppSession session, DeliverSmPdu pdu, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// The link went down (or never answered) before the SMSC acknowledged the request: the request may or may not have
-/// reached the SMSC, and is safe to submit again on the next session (at-least-once at this edge).
-/// </summary>
-internal sealed class SmppLinkDownException(string message) : Exception(message);
-
-/// <summary>A request its sender no longer wanted sent when its turn came (a submit whose lease ran out): it never went on the wire.</summary>
-internal sealed class SmppRequestAbandonedException() : Exception("The request was abandoned before it went on the wire.");
-
-/// <summary>The SMSC refused a bind.</summary>
-internal sealed class SmppBindException(uint status) : Exception($"The SMSC refused the bind: {CommandStatus.Name(status)}.")
-{
-    public uint Status { get; } = status;
-}
-
 /// <summary>
 /// One SMPP 3.4 session over one stream: sequence numbers, a window of outstanding requests, response timeouts,
 /// <c>enquire_link</c> keep-alive, answers to what the SMSC initiates (<c>enquire_link</c>, <c>unbind</c>,

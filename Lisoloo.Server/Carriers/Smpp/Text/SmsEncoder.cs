@@ -3,12 +3,6 @@ using Lisoloo.Sdk;
 
 namespace Lisoloo.Server.Carriers.Smpp.Text;
 
-/// <summary>A message text encoded for <c>submit_sm</c>: one PDU per part.</summary>
-/// <param name="DataCoding">0x00 (SMSC default alphabet, GSM 03.38) or 0x08 (UCS-2, big-endian UTF-16).</param>
-/// <param name="Udhi">True when the parts carry a user data header (multipart): set <c>esm_class</c> |= 0x40.</param>
-/// <param name="Parts">The complete <c>short_message</c> octets of each <c>submit_sm</c>, header included, in order.</param>
-internal sealed record EncodedSms(byte DataCoding, bool Udhi, IReadOnlyList<byte[]> Parts);
-
 /// <summary>
 /// Encodes message text for SMPP 3.4 <c>submit_sm</c>: GSM 03.38 when every character allows it, else UCS-2; split into
 /// concatenated parts, each with a 3GPP TS 23.040 user data header, when the text does not fit one SMS.
