@@ -60,15 +60,15 @@ internal sealed class SmsApi(
             .Produces<WireDocs.Success<HealthResult>>(200)
             .Produces<WireDocs.Success<HealthResult>>(503)
             .RetryAfterHeaders();
-        group.MapDelete("/cancel/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "cancel")).WithName("cancel")
+        group.MapDelete("/cancel/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, SendAction.Cancel)).WithName("cancel")
             .WithSummary("Cancel what has not reached the carrier, and refund it")
             .Produces<WireDocs.Success<MessageActionResult>>(200)
             .Errors(400, 401, 404, 409, 429, 503);
-        group.MapPost("/pause/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "pause")).WithName("pause")
+        group.MapPost("/pause/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, SendAction.Pause)).WithName("pause")
             .WithSummary("Pause a scheduled or recurring send")
             .Produces<WireDocs.Success<MessageActionResult>>(200)
             .Errors(400, 401, 404, 409, 429, 503);
-        group.MapPost("/resume/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, "resume")).WithName("resume")
+        group.MapPost("/resume/{message_id}", (HttpContext c, string message_id, SmsApi api) => api.ActionAsync(c, message_id, SendAction.Resume)).WithName("resume")
             .WithSummary("Resume a paused send; occurrences missed while paused are skipped and refunded")
             .Produces<WireDocs.Success<MessageActionResult>>(200)
             .Errors(400, 401, 404, 409, 429, 503);
@@ -258,12 +258,14 @@ internal sealed class SmsApi(
 
     // ------------------------------------------------------------------ cancel, pause, resume
 
-    private async Task ActionAsync(HttpContext context, string messageId, string action)
+    private async Task ActionAsync(HttpContext context, string messageId, SendAction action)
     {
         var key = await HttpPlumbing.AuthenticateAsync(context, keys).ConfigureAwait(false);
         await HttpPlumbing.RateLimitAsync(context, limiter, key, RateLimitedEndpoint.Actions, Options.RateLimits.ActionsPerMinute).ConfigureAwait(false);
         MessageIds.Validate(messageId);
-        var idempotency = HttpPlumbing.Idempotency(context, Encoding.UTF8.GetBytes(action + " " + messageId));
+        // The idempotency hash covers the route's name and the id ("cancel 0123…"), as records written by earlier builds do.
+        var route = action switch { SendAction.Cancel => "cancel", SendAction.Pause => "pause", _ => "resume" };
+        var idempotency = HttpPlumbing.Idempotency(context, Encoding.UTF8.GetBytes(route + " " + messageId));
         var requestId = context.RequestId();
         RecordedResponse Render(ActionOutcome o) => new(200, Envelope.Success(200, Quotes.Action(messageId, o), ServerJsonContext.Default.MessageActionResult, requestId));
 
@@ -272,8 +274,8 @@ internal sealed class SmsApi(
         {
             outcome = action switch
             {
-                "cancel" => await sends.CancelAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
-                "pause" => await sends.PauseAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
+                SendAction.Cancel => await sends.CancelAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
+                SendAction.Pause => await sends.PauseAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
                 _ => await sends.ResumeAsync(messageId, key.AccountId, key.KeyId, idempotency, Render, context.RequestAborted).ConfigureAwait(false),
             };
         }
@@ -285,7 +287,7 @@ internal sealed class SmsApi(
         {
             context.Response.Headers["Idempotent-Replayed"] = "true";
         }
-        else if (action == "resume")
+        else if (action == SendAction.Resume)
         {
             signals.ScheduleChanged();
         }

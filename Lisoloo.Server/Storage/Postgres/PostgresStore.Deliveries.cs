@@ -74,26 +74,7 @@ internal sealed partial class PostgresStore
             }
         }
 
-        var leased = new List<ClaimedDelivery>(claimed.Count);
-        var inline = new List<(IInlineCarrier Carrier, List<ClaimedDelivery> Rows)>();
-        foreach (var d in claimed)
-        {
-            var carrier = inlineFor(d.Environment);
-            if (carrier is null)
-            {
-                leased.Add(d);
-                continue;
-            }
-
-            var slot = inline.FindIndex(x => ReferenceEquals(x.Carrier, carrier));
-            if (slot < 0)
-            {
-                inline.Add((carrier, []));
-                slot = inline.Count - 1;
-            }
-
-            inline[slot].Rows.Add(d);
-        }
+        var (leased, inline) = InlineSplit.Of(claimed, inlineFor);
 
         await MarkProcessingAsync(c, tx, leased.Select(d => d.DeliveryId).ToArray(), leaseUntil, now).ConfigureAwait(false);
         var inlineCounts = new List<(string Carrier, int Sent, int Refused)>(inline.Count);

@@ -87,26 +87,7 @@ internal sealed partial class SqliteStore
             }
         }
 
-        var leased = new List<ClaimedDelivery>(claimed.Count);
-        var inline = new List<(IInlineCarrier Carrier, List<ClaimedDelivery> Rows)>();
-        foreach (var d in claimed)
-        {
-            var carrier = inlineFor(d.Environment);
-            if (carrier is null)
-            {
-                leased.Add(d);
-                continue;
-            }
-
-            var slot = inline.FindIndex(x => ReferenceEquals(x.Carrier, carrier));
-            if (slot < 0)
-            {
-                inline.Add((carrier, []));
-                slot = inline.Count - 1;
-            }
-
-            inline[slot].Rows.Add(d);
-        }
+        var (leased, inline) = InlineSplit.Of(claimed, inlineFor);
 
         var update = ctx.Raw($"""
             UPDATE deliveries SET state='{DeliveryStates.Processing}', due_at=?1, lease_until=?1, attempts=attempts+1, updated_at=?2,
