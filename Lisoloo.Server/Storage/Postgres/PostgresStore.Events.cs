@@ -52,7 +52,7 @@ internal sealed partial class PostgresStore
                 _ => EventStates.Failed,
             };
             next[i] = attempt.Outcome == EventAttemptOutcome.Retry ? attempt.NextAttemptAt : now;
-            statuses[i] = attempt.HttpStatus;
+            statuses[i] = attempt.ReceiverStatus;
             errors[i] = attempt.Error;
         }
 

@@ -64,7 +64,7 @@ internal sealed partial class SqliteStore
             var cmd = ctx.Command($"UPDATE events SET state=@st, next_attempt_at=@next, last_status=@ls, last_error=@le WHERE id=@id AND state='{EventStates.Pending}'");
             cmd.Parameters.AddWithValue("@st", state);
             cmd.Parameters.AddWithValue("@next", attempt.Outcome == EventAttemptOutcome.Retry ? attempt.NextAttemptAt : now);
-            cmd.Parameters.AddWithValue("@ls", (object?)attempt.HttpStatus ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("@ls", (object?)attempt.ReceiverStatus ?? DBNull.Value);
             cmd.Parameters.AddWithValue("@le", (object?)attempt.Error ?? DBNull.Value);
             cmd.Parameters.AddWithValue("@id", attempt.Id);
             cmd.ExecuteNonQuery();
