@@ -25,7 +25,7 @@ internal sealed class AcceptWriter(TimeProvider time, KeyCache? keys = null) : I
 
     private const string InsertOccurrence = $"INSERT INTO occurrences(send_id, seq, due_at, state) VALUES (?1, ?2, ?3, '{OccurrenceStates.Scheduled}')";
 
-    public void Run(WriteContext ctx, IReadOnlyList<AcceptItem> items, GroupOutcome<AcceptOutcome>[] outcomes)
+    public void Run(SqlContext ctx, IReadOnlyList<AcceptItem> items, GroupOutcome<AcceptOutcome>[] outcomes)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var accepted = new List<int>(items.Count);

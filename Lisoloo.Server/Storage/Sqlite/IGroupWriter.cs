@@ -8,5 +8,5 @@ internal interface IGroupWriter<TItem, TResult>
     /// <see cref="Lifecycle.RefusedException"/> for an item refused before anything was written for it. Throwing instead
     /// makes the writer roll the batch back and replay each item alone.
     /// </summary>
-    void Run(WriteContext context, IReadOnlyList<TItem> items, GroupOutcome<TResult>[] outcomes);
+    void Run(SqlContext context, IReadOnlyList<TItem> items, GroupOutcome<TResult>[] outcomes);
 }

@@ -8,7 +8,7 @@ namespace Lisoloo.Server.Storage.Sqlite;
 /// hot paths (one accept writes three rows). Microsoft.Data.Sqlite binds every parameter by name (a linear search in
 /// SQLite per parameter) and allocates a parameter object per value; this binds an index, and calls SQLite directly
 /// on the raw handles (<see cref="SqliteNative"/>). It runs on the connection's handle inside whatever transaction the
-/// connection has open. Not thread-safe: one per <see cref="WriteContext"/>, used only by the thread that holds that
+/// connection has open. Not thread-safe: one per <see cref="SqlContext"/>, used only by the thread that holds that
 /// context. The connection's and the statement's handles outlive it (the context disposes statements first).
 /// </summary>
 internal sealed class RawStatement : IDisposable

@@ -82,7 +82,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private long _syncs;
 
     /// <summary>Runs <paramref name="work"/> on the writer connection inside a savepoint; completes after the commit.</summary>
-    public Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default) => WriteAsync(work, savepoint: true, cancellationToken);
+    public Task<T> WriteAsync<T>(Func<SqlContext, T> work, CancellationToken cancellationToken = default) => WriteAsync(work, savepoint: true, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="work"/> in the group transaction. With <paramref name="savepoint"/> false (the hot accept path)
@@ -90,7 +90,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <see cref="Lifecycle.RefusedException"/> only before its first write; any other exception rolls the whole batch back and
     /// the writer replays it with a savepoint per write, so one failure never takes the others down.
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<WriteContext, T> work, bool savepoint, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqlContext, T> work, bool savepoint, CancellationToken cancellationToken = default)
     {
         var op = new WriteOp<T>(work) { Savepoint = savepoint };
         return Enqueue(op, cancellationToken);
@@ -130,13 +130,13 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     public T Read<T>(Func<SqliteConnection, T> read) => Query(ctx => read(ctx.Connection));
 
     /// <summary>Runs a read with a pooled open connection whose prepared commands are cached by SQL text (hot paths).</summary>
-    public T Query<T>(Func<WriteContext, T> read)
+    public T Query<T>(Func<SqlContext, T> read)
     {
         if (!_readers.TryTake(out var context))
         {
             var connection = new SqliteConnection(_connectionString);
             connection.Open();
-            context = new WriteContext(connection);
+            context = new SqlContext(connection);
         }
 
         var healthy = false;
@@ -160,7 +160,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     }
 
     private const int MaxPooledReaders = 32;
-    private readonly System.Collections.Concurrent.ConcurrentBag<WriteContext> _readers = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqlContext> _readers = [];
     private volatile bool _disposed;
 
     /// <summary>True when a trivial read succeeds.</summary>
@@ -228,7 +228,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// </summary>
     private async Task WriterLoop()
     {
-        var context = new WriteContext(_writeConnection);
+        var context = new SqlContext(_writeConnection);
         var reader = _writes.Reader;
         var accepts = new List<WriteOp>(_maxBatch);
         var others = new List<WriteOp>();
@@ -256,7 +256,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="ops"/> in one transaction and hands them to the flusher (or fails them all).</summary>
-    private void Commit(List<WriteOp> ops, WriteContext context)
+    private void Commit(List<WriteOp> ops, SqlContext context)
     {
         Exception? commitError = null;
         var changesBefore = SQLitePCL.raw.sqlite3_total_changes(_writeConnection.Handle);
@@ -371,7 +371,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// only grow. When it passes 64 MiB the writer finishes the checkpoint itself between two transactions (cheap: the
     /// background has already copied most frames), and its next transaction starts the WAL over.
     /// </summary>
-    private void FinishCheckpointIfLarge(WriteContext context)
+    private void FinishCheckpointIfLarge(SqlContext context)
     {
         try
         {
@@ -468,7 +468,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>One transaction over the batch. False (and rolled back) when a write without savepoint failed mid-way.</summary>
-    private static bool RunBatch(List<WriteOp> batch, WriteContext context, bool forceSavepoints)
+    private static bool RunBatch(List<WriteOp> batch, SqlContext context, bool forceSavepoints)
     {
         using var tx = context.Connection.BeginTransaction(deferred: false);
         context.Transaction = tx;
@@ -579,7 +579,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         public bool Savepoint { get; init; } = true;
 
-        public abstract void Run(WriteContext context);
+        public abstract void Run(SqlContext context);
 
         public abstract void Reset();
 
@@ -597,7 +597,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
         bool Taken { get; set; }
 
-        void RunGroup(WriteContext context, List<IGroupMember> members);
+        void RunGroup(SqlContext context, List<IGroupMember> members);
     }
 
     /// <summary>A write with a result: completed after the commit is on disk, with its result or its own failure.</summary>
@@ -644,9 +644,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         public bool Taken { get; set; }
 
         /// <summary>Alone (the replay after a failed group): the writer with a list of one, inside this op's savepoint.</summary>
-        public override void Run(WriteContext context) => RunGroup(context, [this]);
+        public override void Run(SqlContext context) => RunGroup(context, [this]);
 
-        public void RunGroup(WriteContext context, List<IGroupMember> members)
+        public void RunGroup(SqlContext context, List<IGroupMember> members)
         {
             var items = new TItem[members.Count];
             for (var i = 0; i < items.Length; i++)
@@ -684,8 +684,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
-    private sealed class WriteOp<T>(Func<WriteContext, T> work) : ResultOp<T>
+    private sealed class WriteOp<T>(Func<SqlContext, T> work) : ResultOp<T>
     {
-        public override void Run(WriteContext context) => Result = work(context);
+        public override void Run(SqlContext context) => Result = work(context);
     }
 }

@@ -43,7 +43,7 @@ internal sealed partial class SqliteStore
         return (r.GetInt64(0), r.GetInt64(1));
     }));
 
-    private static AccountBalance? ReadBalance(WriteContext ctx, string where, object value, string? environment)
+    private static AccountBalance? ReadBalance(SqlContext ctx, string where, object value, string? environment)
     {
         var cmd = ctx.Command($"""
             SELECT a.id, m.name, a.environment, a.balance_micros, a.reserved_micros, a.unit_price_micros, a.currency
@@ -61,7 +61,7 @@ internal sealed partial class SqliteStore
             : null;
     }
 
-    private static void TopUp(WriteContext ctx, long accountId, long micros, long now)
+    private static void TopUp(SqlContext ctx, long accountId, long micros, long now)
     {
         var cmd = ctx.Command("UPDATE accounts SET balance_micros = balance_micros + @m WHERE id=@a");
         cmd.Parameters.AddWithValue("@m", micros);
@@ -70,7 +70,7 @@ internal sealed partial class SqliteStore
         Ledger(ctx, accountId, "topup", micros, null, now);
     }
 
-    private static void Ledger(WriteContext ctx, long accountId, string kind, long micros, long? sendId, long now)
+    private static void Ledger(SqlContext ctx, long accountId, string kind, long micros, long? sendId, long now)
     {
         if (micros == 0)
         {
@@ -87,7 +87,7 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>Returns money to the balance for work that will not reach a carrier: account, ledger and the send's refund total.</summary>
-    private static void Refund(WriteContext ctx, long accountId, long sendId, long micros, long now)
+    private static void Refund(SqlContext ctx, long accountId, long sendId, long micros, long now)
     {
         if (micros <= 0)
         {

@@ -64,7 +64,7 @@ internal sealed partial class SqliteStore
     /// receipt that was held for them. Called inside the transaction that applies the result, after the delivery moved
     /// to <c>sent</c>.
     /// </summary>
-    private static int StoreParts(WriteContext ctx, EventWriter events, string route, long deliveryId, IReadOnlyList<CarrierPart> parts, long now)
+    private static int StoreParts(SqlContext ctx, EventWriter events, string route, long deliveryId, IReadOnlyList<CarrierPart> parts, long now)
     {
         var insert = ctx.Raw($"INSERT OR REPLACE INTO delivery_parts(route, smsc_id, delivery_id, part, parts, state, updated_at, raw_id) VALUES (?1, ?2, ?3, ?4, ?5, '{DeliveryStates.Sent}', ?6, ?7)");
         foreach (var p in parts)
@@ -101,7 +101,7 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>Parts already acknowledged for deliveries being submitted again (the ones the carrier must skip).</summary>
-    private static Dictionary<long, List<int>> ReadAckedParts(WriteContext ctx, IEnumerable<long> deliveryIds)
+    private static Dictionary<long, List<int>> ReadAckedParts(SqlContext ctx, IEnumerable<long> deliveryIds)
     {
         var acked = new Dictionary<long, List<int>>();
         var cmd = ctx.Command("SELECT delivery_id, part FROM delivery_parts WHERE delivery_id IN (SELECT value FROM json_each(@ids))");
@@ -122,7 +122,7 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>Updates one part (found by the caller, in <paramref name="partState"/>) and moves its delivery when the parts say so (<see cref="PartReceipts"/>). Returns 1 when the delivery changed state.</summary>
-    private static int ApplyPart(WriteContext ctx, EventWriter events, string route, string smscId, long deliveryId, string partState, string state, string? detail, long now)
+    private static int ApplyPart(SqlContext ctx, EventWriter events, string route, string smscId, long deliveryId, string partState, string state, string? detail, long now)
     {
         if (!PartReceipts.Changes(partState, state))
         {
@@ -135,7 +135,7 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>Moves a delivery as its parts say after one of them changed to <paramref name="changed"/> (the carrier's words: <paramref name="changedDetail"/>).</summary>
-    private static int SettleFromParts(WriteContext ctx, EventWriter events, long deliveryId, string changed, string? changedDetail, long now)
+    private static int SettleFromParts(SqlContext ctx, EventWriter events, long deliveryId, string changed, string? changedDetail, long now)
     {
         var cmd = ctx.Command("SELECT state, send_id, seq, recipient FROM deliveries WHERE id=@id");
         cmd.Parameters.AddWithValue("@id", deliveryId);
@@ -312,7 +312,7 @@ internal sealed partial class SqliteStore
         return completed;
     }, cancellationToken);
 
-    private static void WriteReceivedEvent(WriteContext ctx, long keyId, InboundPart part, string text, long now)
+    private static void WriteReceivedEvent(SqlContext ctx, long keyId, InboundPart part, string text, long now)
     {
         var cmd = ctx.Command("SELECT webhook_url, webhook_events FROM api_keys WHERE id=@k AND revoked_at IS NULL AND webhook_disabled_at IS NULL");
         cmd.Parameters.AddWithValue("@k", keyId);

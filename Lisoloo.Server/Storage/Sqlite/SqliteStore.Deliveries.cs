@@ -182,7 +182,7 @@ internal sealed partial class SqliteStore
     /// cursor, which moves past what was taken and past rows that need no hand-off. The walk goes a window of rowids
     /// at a time, so rows that are not fresh (deferred, cancelled) are stepped over once each, not on every claim.
     /// </summary>
-    private static void TakeDueDeliveries(WriteContext ctx, long now, int max, List<ClaimedDelivery> claimed, List<string> states,
+    private static void TakeDueDeliveries(SqlContext ctx, long now, int max, List<ClaimedDelivery> claimed, List<string> states,
         EventWriter events, ref bool retried)
     {
         var deferred = new List<ClaimRow>();
@@ -274,7 +274,7 @@ internal sealed partial class SqliteStore
     /// The body of <see cref="ApplySubmitResultsAsync"/>. With <paramref name="alreadyMarked"/> the accepted rows were
     /// already moved to <c>sent</c> by the caller (the inline path) and only their spend and events remain.
     /// </summary>
-    private static void ApplyResults(WriteContext ctx, EventWriter events, IReadOnlyList<ClaimedDelivery> batch, IReadOnlyList<SubmitResult> results,
+    private static void ApplyResults(SqlContext ctx, EventWriter events, IReadOnlyList<ClaimedDelivery> batch, IReadOnlyList<SubmitResult> results,
         string carrier, TimeSpan retryDelay, long now, bool alreadyMarked)
     {
         if (results.Count == 0)
@@ -421,7 +421,7 @@ internal sealed partial class SqliteStore
 
     private sealed record DeliveryRow(long Id, long SendId, int Seq, string Recipient, string State, long AccountId, long CostMicros);
 
-    private static DeliveryRow? ReadDeliveryForUpdate(WriteContext ctx, long id)
+    private static DeliveryRow? ReadDeliveryForUpdate(SqlContext ctx, long id)
     {
         var cmd = ctx.Command("""
             SELECT d.id, d.send_id, d.seq, d.recipient, d.state, s.account_id, s.unit_price_micros * s.segments
@@ -432,7 +432,7 @@ internal sealed partial class SqliteStore
         return r.Read() ? new DeliveryRow(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6)) : null;
     }
 
-    private static void Settle(WriteContext ctx, DeliveryRow row, string state, int? errorCode, string? errorMessage, long now, string? carrier, string? carrierRef,
+    private static void Settle(SqlContext ctx, DeliveryRow row, string state, int? errorCode, string? errorMessage, long now, string? carrier, string? carrierRef,
         string? carrierError = null)
     {
         var cmd = ctx.Command($"""
@@ -464,7 +464,7 @@ internal sealed partial class SqliteStore
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }));
 
-    private static void InsertDeliveries(WriteContext ctx, long sendId, int seq, IReadOnlyList<string> recipients, long dueAt, long now)
+    private static void InsertDeliveries(SqlContext ctx, long sendId, int seq, IReadOnlyList<string> recipients, long dueAt, long now)
     {
         // Numbers are E.164 (+ and digits): joining them into a JSON array needs no escaping.
         var cmd = ctx.Command($"INSERT INTO deliveries(send_id, seq, recipient, state, due_at, updated_at, pending_at) SELECT @s, @q, value, '{DeliveryStates.Pending}', @d, @now, @now FROM json_each(@r)");

@@ -104,7 +104,7 @@ internal sealed partial class SqliteStore
     /// key's enabled webhook URL) and the key subscribes to the event type. The payload is fixed at insert, so every
     /// retry carries the same bytes and the same id.
     /// </summary>
-    private sealed class EventWriter(WriteContext ctx, long now)
+    private sealed class EventWriter(SqlContext ctx, long now)
     {
         private readonly Dictionary<long, SendTarget?> _targets = [];
 

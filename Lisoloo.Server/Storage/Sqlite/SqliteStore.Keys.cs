@@ -139,7 +139,7 @@ internal sealed partial class SqliteStore
         return cmd.ExecuteNonQuery() == 1;
     }, cancellationToken);
 
-    private static long EnsureMerchant(WriteContext ctx, string name, long now)
+    private static long EnsureMerchant(SqlContext ctx, string name, long now)
     {
         var cmd = ctx.Command("SELECT id FROM merchants WHERE name=@n");
         cmd.Parameters.AddWithValue("@n", name);

@@ -104,7 +104,7 @@ internal sealed partial class SqliteStore
     public Task<AcceptOutcome> CancelAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, ctx => Cancel(ctx, messageId, accountId), cancellationToken);
 
-    private ActionOutcome Cancel(WriteContext ctx, string messageId, long accountId)
+    private ActionOutcome Cancel(SqlContext ctx, string messageId, long accountId)
     {
         var now = Now;
         var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
@@ -124,7 +124,7 @@ internal sealed partial class SqliteStore
     public Task<AcceptOutcome> PauseAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, ctx => Pause(ctx, messageId, accountId), cancellationToken);
 
-    private ActionOutcome Pause(WriteContext ctx, string messageId, long accountId)
+    private ActionOutcome Pause(SqlContext ctx, string messageId, long accountId)
     {
         var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
         SendActions.CheckPause(send);
@@ -139,7 +139,7 @@ internal sealed partial class SqliteStore
     public Task<AcceptOutcome> ResumeAsync(string messageId, long accountId, long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, CancellationToken cancellationToken = default)
         => RunActionAsync(keyId, idempotency, render, ctx => Resume(ctx, messageId, accountId), cancellationToken);
 
-    private ActionOutcome Resume(WriteContext ctx, string messageId, long accountId)
+    private ActionOutcome Resume(SqlContext ctx, string messageId, long accountId)
     {
         var now = Now;
         var send = FindSendForAction(ctx, messageId, accountId) ?? throw SendActions.NotFound();
@@ -156,7 +156,7 @@ internal sealed partial class SqliteStore
         return outcome;
     }
 
-    private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, Func<WriteContext, ActionOutcome> action, CancellationToken cancellationToken)
+    private Task<AcceptOutcome> RunActionAsync(long keyId, IdempotencyRequest? idempotency, Func<ActionOutcome, RecordedResponse> render, Func<SqlContext, ActionOutcome> action, CancellationToken cancellationToken)
         => db.WriteAsync(ctx =>
         {
             if (idempotency is not null && FindIdempotent(ctx, keyId, idempotency, Now) is { } replay)
@@ -173,7 +173,7 @@ internal sealed partial class SqliteStore
             return new AcceptOutcome(response, Replayed: false);
         }, cancellationToken);
 
-    private static ActionSend? FindSendForAction(WriteContext ctx, string messageId, long accountId)
+    private static ActionSend? FindSendForAction(SqlContext ctx, string messageId, long accountId)
     {
         var cmd = ctx.Command("SELECT id, account_id, sending_type, state, total_recipients, segments, unit_price_micros, currency FROM sends WHERE message_id=@m AND account_id=@a");
         cmd.Parameters.AddWithValue("@m", messageId);
@@ -184,7 +184,7 @@ internal sealed partial class SqliteStore
             : null;
     }
 
-    private static void SetSendState(WriteContext ctx, long sendId, string state)
+    private static void SetSendState(SqlContext ctx, long sendId, string state)
     {
         var cmd = ctx.Command("UPDATE sends SET state=@st WHERE id=@s");
         cmd.Parameters.AddWithValue("@st", state);
@@ -203,7 +203,7 @@ internal sealed partial class SqliteStore
 
     private AcceptWriter? _acceptWriter;
 
-    internal static AcceptOutcome? FindIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, long now)
+    internal static AcceptOutcome? FindIdempotent(SqlContext ctx, long keyId, IdempotencyRequest idempotency, long now)
     {
         var cmd = ctx.Command("SELECT request_hash, status, response FROM idempotency WHERE key_id=@k AND idem_key=@i AND created_at > @since");
         cmd.Parameters.AddWithValue("@k", keyId);
@@ -223,7 +223,7 @@ internal sealed partial class SqliteStore
         return new AcceptOutcome(new RecordedResponse(r.GetInt32(1), (byte[])r.GetValue(2)), Replayed: true);
     }
 
-    internal static void StoreIdempotent(WriteContext ctx, long keyId, IdempotencyRequest idempotency, RecordedResponse response, long now)
+    internal static void StoreIdempotent(SqlContext ctx, long keyId, IdempotencyRequest idempotency, RecordedResponse response, long now)
     {
         var cmd = ctx.Command("INSERT OR REPLACE INTO idempotency(key_id, idem_key, request_hash, status, response, created_at) VALUES (@k,@i,@h,@st,@r,@now)");
         cmd.Parameters.AddWithValue("@k", keyId);

@@ -169,7 +169,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
     {
         public List<int> GroupSizes { get; } = [];
 
-        public void Run(WriteContext context, IReadOnlyList<int> items, GroupOutcome<int>[] outcomes)
+        public void Run(SqlContext context, IReadOnlyList<int> items, GroupOutcome<int>[] outcomes)
         {
             GroupSizes.Add(items.Count);
             for (var i = 0; i < items.Count; i++)
@@ -204,7 +204,7 @@ public sealed class SqliteDatabaseTests : TempDatabaseFixture
         return blocker;
     }
 
-    private static int Insert(WriteContext ctx, int value)
+    private static int Insert(SqlContext ctx, int value)
     {
         var cmd = ctx.Command("INSERT INTO t(v) VALUES (@v)");
         cmd.Parameters.AddWithValue("@v", value);

@@ -2,8 +2,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Lisoloo.Server.Storage.Sqlite;
 
-/// <summary>The writer connection inside the current group transaction, with prepared commands cached by SQL text.</summary>
-internal sealed class WriteContext(SqliteConnection connection) : IDisposable
+/// <summary>
+/// A connection with its prepared statements cached by SQL text: the single writer's, inside the current group
+/// transaction, or a pooled reader's (<see cref="SqliteDatabase.Query{T}"/>), with no transaction.
+/// </summary>
+internal sealed class SqlContext(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
