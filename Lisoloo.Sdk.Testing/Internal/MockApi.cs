@@ -134,6 +134,11 @@ internal sealed class MockApi
             var error = Errors.Invalid(ex);
             return new MockAnswer(error.Status, headers, Envelope.Error(error, requestId));
         }
+        catch (RefusedException ex)
+        {
+            var error = Errors.Refused(ex);
+            return new MockAnswer(error.Status, headers, Envelope.Error(error, requestId));
+        }
         catch (ApiErrorException ex)
         {
             if (ex.Error.RetryAfterSeconds is { } retry)
@@ -288,7 +293,7 @@ internal sealed class MockApi
 
         if (!CryptographicOperations.FixedTimeEquals(record.Hash, idempotency.RequestHash))
         {
-            throw new ApiErrorException(Errors.Refused(new Server.Lifecycle.IdempotencyKeyReusedException()));
+            throw new IdempotencyKeyReusedException();
         }
 
         headers["Idempotent-Replayed"] = "true";
@@ -348,7 +353,7 @@ internal sealed class MockApi
         var available = BalanceMicros(now.ToUnixTimeMilliseconds());
         if (available < cost)
         {
-            throw new ApiErrorException(Errors.InsufficientBalance(cost, available, _options.Currency));
+            throw new InsufficientBalanceException(cost, available, _options.Currency);
         }
 
         var response = Envelope.Success(201, result, ServerJsonContext.Default.SendResult, requestId);
@@ -421,20 +426,12 @@ internal sealed class MockApi
 
         var send = Find(messageId);
         var now = Now;
-        ActionOutcome outcome;
-        try
+        var outcome = action switch
         {
-            outcome = action switch
-            {
-                "cancel" => send.Cancel(now),
-                "pause" => send.Pause(now),
-                _ => send.Resume(now),
-            };
-        }
-        catch (Server.Lifecycle.SendActionRefusedException ex)
-        {
-            throw new ApiErrorException(Errors.Refused(ex));
-        }
+            "cancel" => send.Cancel(now),
+            "pause" => send.Pause(now),
+            _ => send.Resume(now),
+        };
         var response = Envelope.Success(200, Quotes.Action(messageId, outcome), ServerJsonContext.Default.MessageActionResult, requestId);
         Remember(idempotency, 200, response);
         return (200, response);

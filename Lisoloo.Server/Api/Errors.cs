@@ -7,12 +7,6 @@ namespace Lisoloo.Server.Api;
 /// <summary>The server's errors of the catalogue that carry more than a code and a message.</summary>
 internal static class Errors
 {
-    /// <summary>The balance cannot cover the send (402, 1201), with the amounts in <c>details</c>.</summary>
-    public static ApiError InsufficientBalance(long requiredMicros, long availableMicros, string currency) =>
-        Refused(new InsufficientBalanceException(requiredMicros, availableMicros, currency));
-
-    public static ApiError Conflict(int code, string message) => new(409, code, message);
-
     /// <summary>
     /// The answer to a refusal of the lifecycle's rules or of a store: the one place that gives each its HTTP status.
     /// 401 for a revoked key (1003), 402 with the amounts for a balance (1201), 404 for no such message (1401), 409 for

@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Lisoloo.Sdk;
 
 namespace Lisoloo.Server.Api;

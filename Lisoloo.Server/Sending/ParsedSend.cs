@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Lisoloo.Sdk;
-using Lisoloo.Server.Lifecycle;
-using Lisoloo.Server.Scheduling;
 
 namespace Lisoloo.Server.Sending;
 

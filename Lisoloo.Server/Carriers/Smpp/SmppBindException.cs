@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Lisoloo.Server.Carriers.Smpp.Pdus;
 
 namespace Lisoloo.Server.Carriers.Smpp;
